@@ -1,0 +1,34 @@
+# calcinosis-kg: `make run` builds and shows the graph; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help run test lint bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## set up, build, reason, validate, print a summary and a sample query
+	$(BIN)/calcinosis-kg build --out dist
+	$(BIN)/calcinosis-kg stats
+	$(BIN)/calcinosis-kg query types --format table
+
+test: $(STAMP)  ## set up and run the whole test suite
+	$(BIN)/pytest
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)  ## run the benchmarks and print their tables
+	$(BIN)/python bench/bench_pipeline.py
+
+clean:  ## remove the build output and the virtual environment
+	rm -rf dist $(VENV) build *.egg-info

@@ -1,0 +1,21 @@
+"""calcinosis-kg: a source-traced knowledge graph of calcinosis.
+
+>>> from calcinosis_kg import load_graph, reason, validate
+>>> result = reason(load_graph())
+>>> validate(result.merged)[0]
+True
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("calcinosis-kg")
+except PackageNotFoundError:  # running from a checkout that is not installed
+    __version__ = "0.0.0"
+
+from .build import build
+from .loading import load_graph
+from .reasoning import reason
+from .validation import validate
+
+__all__ = ["__version__", "build", "load_graph", "reason", "validate"]

@@ -1,0 +1,156 @@
+"""Build the release artifacts: load, reason, validate, write.
+
+>>> import tempfile
+>>> result = build(tempfile.mkdtemp())
+>>> result.ok, sorted(p.name for p in result.files)[:3]
+(True, ['asserted.ttl', 'build-info.json', 'calcinosis-kg.nq'])
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import __version__
+from .loading import load_parts, parse_file
+from .namespaces import GRAPH
+from .reasoning import Reasoning, reason
+from .resources import shapes_file
+from .serialize import dataset_to_bytes, to_bytes, write_atomic
+from .validation import Finding, findings, validate
+
+__all__ = ["GRAPHS", "BuildResult", "build", "reasoned_parts"]
+
+#: The named graphs of the released dataset.
+GRAPHS = {
+    "ontology": GRAPH.ontology,
+    "kb": GRAPH.kb,
+    "data": GRAPH.data,
+    "inferred": GRAPH.inferred,
+    "shapes": GRAPH.shapes,
+}
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and found."""
+
+    out_dir: Path
+    files: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def violations(self) -> list[Finding]:
+        """The findings of severity Violation."""
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def ok(self) -> bool:
+        """True when reasoning found no contradiction and the graph conforms."""
+        return not self.errors and not self.violations
+
+
+def reasoned_parts(
+    *data: str | Path, reasoner: str = "reasonable", step: Callable[[str], object] | None = None
+) -> tuple[dict[str, Graph], Reasoning]:
+    """Load the parts and reason over them; ``step(name)`` is called as each step starts."""
+    (step or _quiet)("load")
+    parts = load_parts(*data)
+    asserted = Graph()
+    for part in parts.values():
+        asserted += part
+    (step or _quiet)("reason")
+    return parts, reason(asserted, reasoner=reasoner)
+
+
+def build(
+    out_dir: str | Path = "dist",
+    data: Sequence[str | Path] = (),
+    reasoner: str = "reasonable",
+    progress: Callable[[str, float], object] | None = None,
+) -> BuildResult:
+    """Load, reason, validate and write the artifacts into ``out_dir``.
+
+    Graph files are written only when the graph is consistent and conforms; the validation
+    report is always written. ``progress(step, seconds)`` is called after each step.
+    """
+    result = BuildResult(out_dir=Path(out_dir))
+    clock = _Clock(result.timings, progress)
+    parts, reasoning = reasoned_parts(*data, reasoner=reasoner, step=clock.start)
+    result.errors = reasoning.errors
+    clock.start("validate")
+    merged = reasoning.merged
+    shapes = parse_file(shapes_file())
+    conforms, report_graph, report_text = validate(merged, shapes)
+    result.findings = findings(report_graph)
+    clock.start("write")
+    outputs = {
+        "validation-report.ttl": lambda: to_bytes(report_graph, "turtle"),
+        "validation-report.txt": lambda: report_text.encode("utf-8"),
+    }
+    if result.ok:
+        named = {GRAPHS[name]: graph for name, graph in parts.items()}
+        named[GRAPHS["inferred"]] = reasoning.inferred
+        named[GRAPHS["shapes"]] = shapes
+        outputs.update(
+            {
+                "asserted.ttl": lambda: to_bytes(reasoning.asserted, "longturtle"),
+                "inferred.ttl": lambda: to_bytes(reasoning.inferred, "longturtle"),
+                "merged.ttl": lambda: to_bytes(merged, "longturtle"),
+                "merged.nt": lambda: to_bytes(merged, "nt"),
+                "calcinosis-kg.nq": lambda: dataset_to_bytes(named, "nquads"),
+            }
+        )
+    result.counts = {
+        "asserted": len(reasoning.asserted),
+        "inferred": len(reasoning.inferred),
+        "violations": len(result.violations),
+        "warnings": sum(f.severity == "Warning" for f in result.findings),
+    }
+    for name, produce in outputs.items():
+        path = result.out_dir / name
+        write_atomic(path, produce())
+        result.files.append(path)
+    info = {
+        "version": __version__,
+        "reasoner": reasoner,
+        "conforms": conforms,
+        "ok": result.ok,
+        "errors": result.errors,
+        "counts": result.counts,
+        "graphs": {name: str(iri) for name, iri in GRAPHS.items()},
+    }
+    info_path = result.out_dir / "build-info.json"
+    write_atomic(info_path, (json.dumps(info, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    result.files.append(info_path)
+    clock.start(None)
+    return result
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+class _Clock:
+    """Times consecutive steps and reports each one as it ends."""
+
+    def __init__(self, timings: dict[str, float], progress: Callable[[str, float], object] | None):
+        self.timings, self.progress = timings, progress
+        self.step: str | None = None
+        self.started = time.perf_counter()
+
+    def start(self, step: str | None) -> None:
+        now = time.perf_counter()
+        if self.step is not None:
+            self.timings[self.step] = now - self.started
+            if self.progress:
+                self.progress(self.step, self.timings[self.step])
+        self.step, self.started = step, now

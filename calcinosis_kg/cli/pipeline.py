@@ -1,0 +1,132 @@
+"""Subcommands ``build``, ``validate``, ``reason`` and ``stats``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+
+from ..build import build, reasoned_parts
+from ..reasoning import REASONERS
+from ..serialize import to_bytes
+from ..stats import graph_stats
+from ..validation import findings, validate
+
+log = logging.getLogger("calcinosis_kg")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the pipeline subcommands."""
+    p = subparsers.add_parser("build", help="load, reason, validate and write the artifacts")
+    _common(p)
+    p.add_argument("-o", "--out", default="dist", help="output folder (default: dist)")
+    p.set_defaults(run=run_build)
+
+    p = subparsers.add_parser("validate", help="reason and check the graph against the SHACL shapes")
+    _common(p)
+    p.add_argument("--warnings", action="store_true", help="also list warnings")
+    p.set_defaults(run=run_validate)
+
+    p = subparsers.add_parser("reason", help="print the inferred triples (Turtle) and any contradiction")
+    _common(p)
+    p.add_argument("--format", default="turtle", choices=["turtle", "nt"], help="output format")
+    p.set_defaults(run=run_reason)
+
+    p = subparsers.add_parser("stats", help="count triples, entities per class and claims")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--reasoner", default="reasonable", choices=REASONERS, help=argparse.SUPPRESS)
+    p.set_defaults(run=run_stats, data=[])
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="your own RDF file or folder, checked together with the graph (repeatable)",
+    )
+    parser.add_argument(
+        "--reasoner", default="reasonable", choices=REASONERS, help="OWL 2 RL engine (default: reasonable)"
+    )
+
+
+def _progress(step: str, seconds: float) -> None:
+    log.info("%-9s %6.2f s", step, seconds)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    result = build(args.out, data=args.data, reasoner=args.reasoner, progress=_progress)
+    _report(result.errors, result.violations)
+    if not result.ok:
+        log.warning("build failed: graph files not written; see %s", result.out_dir / "validation-report.txt")
+        return 1
+    log.info(
+        "wrote %d files to %s (%d asserted, %d inferred triples)",
+        len(result.files),
+        result.out_dir,
+        result.counts["asserted"],
+        result.counts["inferred"],
+    )
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    _, reasoning = reasoned_parts(*args.data, reasoner=args.reasoner, step=lambda s: log.debug("%s ...", s))
+    conforms, report_graph, _ = validate(reasoning.merged)
+    rows = findings(report_graph)
+    violations = [f for f in rows if f.severity == "Violation"]
+    _report(reasoning.errors, violations)
+    if args.warnings:
+        for f in rows:
+            if f.severity != "Violation":
+                print(_line(f))
+    ok = not reasoning.errors and not violations
+    log.info(
+        "%s: %d contradictions, %d violations, %d warnings (%.2f s)",
+        "valid" if ok else "INVALID",
+        len(reasoning.errors),
+        len(violations),
+        len(rows) - len(violations),
+        time.perf_counter() - started,
+    )
+    return 0 if ok else 1
+
+
+def run_reason(args: argparse.Namespace) -> int:
+    _, reasoning = reasoned_parts(*args.data, reasoner=args.reasoner)
+    sys.stdout.buffer.write(to_bytes(reasoning.inferred, args.format))
+    _report(reasoning.errors, [])
+    return 1 if reasoning.errors else 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    _, reasoning = reasoned_parts(reasoner=args.reasoner)
+    counts = graph_stats(reasoning)
+    if args.json:
+        print(json.dumps(counts, indent=2, sort_keys=True))
+        return 0
+    for section, values in counts.items():
+        print(section)
+        for key, value in values.items():
+            print(f"  {key:<40} {value:>7}")
+    return 0
+
+
+def _report(errors, violations) -> None:
+    for message in errors:
+        print(f"contradiction: {message}", file=sys.stderr)
+    for finding in violations:
+        print(_line(finding), file=sys.stderr)
+
+
+def _line(f) -> str:
+    parts = [f"{f.severity}: {f.focus}"]
+    if f.path:
+        parts.append(f"path {f.path}")
+    if f.value:
+        parts.append(f"value {f.value}")
+    return " | ".join(parts) + f": {f.message}"
