@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.util import guess_format
 
-from .errors import InputError
+from .errors import InputError, InvalidDataError
 from .resources import kb_files, ontology_file
 
 __all__ = ["expand_paths", "load_graph", "load_parts", "parse_file"]
@@ -42,7 +42,7 @@ def parse_file(path: Path, graph: Graph | None = None) -> Graph:
     try:
         graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many kinds; all become one clear message
-        raise InputError(_describe_parse_error(path, exc)) from exc
+        raise InvalidDataError(_describe_parse_error(path, exc)) from exc
     return graph
 
 

@@ -114,7 +114,6 @@ class CKG(DefinedNamespace):
     DoubtfulStatement: URIRef
     hasEvidence: URIRef
     fromSource: URIRef
-    statedIn: URIRef
     context: URIRef
     concerns: URIRef
     excerpt: URIRef

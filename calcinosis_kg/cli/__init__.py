@@ -16,14 +16,14 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import CalcinosisKGError
-from . import pipeline
+from . import pipeline, store
 
 __all__ = ["EXIT_ERROR", "EXIT_INVALID", "EXIT_OK", "main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
 #: Modules that add subcommands; each has ``register(subparsers)``.
-COMMAND_MODULES = [pipeline]
+COMMAND_MODULES = [pipeline, store]
 
 log = logging.getLogger("calcinosis_kg")
 
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             log.exception("error")
         print(f"calcinosis-kg: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return exc.exit_code
     except KeyboardInterrupt:
         print("calcinosis-kg: interrupted", file=sys.stderr)
         return EXIT_ERROR

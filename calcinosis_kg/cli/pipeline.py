@@ -76,7 +76,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     _, reasoning = reasoned_parts(*args.data, reasoner=args.reasoner, step=lambda s: log.debug("%s ...", s))
-    conforms, report_graph, _ = validate(reasoning.merged)
+    _, report_graph, _ = validate(reasoning.merged)
     rows = findings(report_graph)
     violations = [f for f in rows if f.severity == "Violation"]
     _report(reasoning.errors, violations)

@@ -1,0 +1,56 @@
+"""Reuse built artifacts: a release folder per input digest, built on first use.
+
+The folder is ``$CALCINOSIS_KG_HOME/<digest>`` (default ``~/.cache/calcinosis-kg``), where the
+digest covers the ontology, the shapes and the knowledge base, so a change to any of them
+gives a fresh build.
+
+>>> len(input_digest())
+16
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from .resources import kb_files, ontology_file, shapes_file
+
+__all__ = ["input_digest", "release_dir", "ensure_release", "DATASET_FILE"]
+
+DATASET_FILE = "calcinosis-kg.nq"
+
+log = logging.getLogger("calcinosis_kg")
+
+
+def input_digest() -> str:
+    """A short hash of every input file of the build (names and contents)."""
+    from . import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in [ontology_file(), shapes_file(), *kb_files()]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def release_dir() -> Path:
+    """The folder holding the artifacts of the current inputs (it may not exist yet)."""
+    home = os.environ.get("CALCINOSIS_KG_HOME") or Path.home() / ".cache" / "calcinosis-kg"
+    return Path(home) / input_digest()
+
+
+def ensure_release() -> Path:
+    """Return the release folder of the current inputs, building it first if needed."""
+    folder = release_dir()
+    if (folder / DATASET_FILE).is_file():
+        return folder
+    from .build import build
+    from .errors import CalcinosisKGError
+
+    log.info("building the graph into %s (once for these inputs) ...", folder)
+    result = build(folder)
+    if not result.ok:
+        raise CalcinosisKGError(f"the graph does not validate; run 'calcinosis-kg validate' ({folder})")
+    return folder

@@ -1,0 +1,124 @@
+"""A VoID and DCAT description of a release: counts per graph, license, version, files.
+
+>>> from rdflib import Graph
+>>> g = Graph().parse(data="<https://w3id.org/calcinosis-kg/entity/a> a <urn:C> .", format="turtle")
+>>> counts(g)["entities"], counts(g)["classes"]
+(1, 1)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, VOID
+
+from . import __version__
+from .build import GRAPHS
+from .export import FORMATS, merged
+from .namespaces import BASE
+
+__all__ = ["LICENSE", "counts", "describe", "distribution_name", "release_iri"]
+
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (dcat:version), open namespace
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+IANA = "https://www.iana.org/assignments/media-types/"
+
+
+def release_iri(version: str = __version__) -> URIRef:
+    """The IRI of the release as a dataset."""
+    return URIRef(f"{BASE}releases/{version}")
+
+
+def distribution_name(fmt: str, gzip: bool = False) -> str:
+    """The file name of a distribution: ``calcinosis-kg`` plus the format's suffix."""
+    return f"calcinosis-kg{FORMATS[fmt].suffix}" + (".gz" if gzip else "")
+
+
+def counts(graph: Graph) -> dict[str, int]:
+    """VoID counts of ``graph``: triples, entities (our IRIs as subjects), classes, properties."""
+    subjects = set(graph.subjects(unique=True))
+    return {
+        "triples": len(graph),
+        "entities": sum(1 for s in subjects if isinstance(s, URIRef) and str(s).startswith(BASE)),
+        "classes": len(set(graph.objects(None, RDF.type))),
+        "properties": len(set(graph.predicates(unique=True))),
+        "distinctSubjects": len(subjects),
+        "distinctObjects": len(set(graph.objects(unique=True))),
+    }
+
+
+def describe(
+    graphs: dict[str, Graph],
+    files: dict[str, Path] | None = None,
+    base_url: str | None = None,
+    version: str = __version__,
+) -> Graph:
+    """VoID + DCAT for the release made of ``graphs`` (by name, as in ``GRAPHS``).
+
+    ``files`` maps export formats to written files, whose size and SHA-256 are then given;
+    without it every export format is listed as a distribution under ``base_url``.
+    """
+    dataset = release_iri(version)
+    base_url = base_url or f"{dataset}/"
+    out = Graph()
+    for prefix, ns in {"void": VOID, "dcat": DCAT, "dcterms": DCTERMS, "sd": SD, "spdx": SPDX}.items():
+        out.bind(prefix, ns)
+    out.add((dataset, RDF.type, VOID.Dataset))
+    out.add((dataset, RDF.type, DCAT.Dataset))
+    out.add((dataset, DCTERMS.title, Literal("Calcinosis knowledge graph", lang="en")))
+    out.add((dataset, DCTERMS.description, Literal(_DESCRIPTION, lang="en")))
+    out.add((dataset, DCTERMS.license, LICENSE))
+    out.add((dataset, DCTERMS.publisher, Literal("The calcinosis-kg project")))
+    out.add((dataset, DCAT.version, Literal(version)))
+    out.add((dataset, OWL.versionInfo, Literal(version)))
+    out.add((dataset, VOID.uriSpace, Literal(BASE)))
+    out.add((dataset, VOID.vocabulary, URIRef(BASE + "ontology/")))
+    knowledge = {name: g for name, g in graphs.items() if name != "shapes"}
+    _add_counts(out, dataset, merged(knowledge))
+    for name in sorted(graphs):
+        subset = URIRef(f"{dataset}/graph/{name}")
+        out.add((dataset, VOID.subset, subset))
+        out.add((subset, RDF.type, VOID.Dataset))
+        out.add((subset, RDF.type, SD.NamedGraph))
+        out.add((subset, SD.name, GRAPHS[name]))
+        out.add((subset, DCTERMS.title, Literal(f"{name} graph", lang="en")))
+        _add_counts(out, subset, graphs[name])
+    for fmt in sorted(files or FORMATS):
+        path = (files or {}).get(fmt)
+        name = path.name if path else distribution_name(fmt)
+        dist = URIRef(f"{dataset}/distribution/{name}")
+        media = FORMATS[fmt].media_type
+        out.add((dataset, DCAT.distribution, dist))
+        out.add((dataset, VOID.dataDump, URIRef(base_url + name)))
+        out.add((dist, RDF.type, DCAT.Distribution))
+        out.add((dist, DCTERMS.title, Literal(name)))
+        out.add((dist, DCAT.downloadURL, URIRef(base_url + name)))
+        out.add((dist, DCAT.mediaType, URIRef(IANA + media)))
+        out.add((dist, DCTERMS.format, Literal(media)))
+        out.add((dist, DCTERMS.license, LICENSE))
+        if path is not None:
+            data = Path(path).read_bytes()
+            if name.endswith(".gz"):
+                out.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+            out.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+            checksum = URIRef(f"{dist}#sha256")
+            out.add((dist, SPDX.checksum, checksum))
+            out.add((checksum, RDF.type, SPDX.Checksum))
+            out.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            out.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
+    return out
+
+
+def _add_counts(out: Graph, node: URIRef, graph: Graph) -> None:
+    for key, value in counts(graph).items():
+        out.add((node, VOID[key], Literal(value, datatype=XSD.integer)))
+
+
+_DESCRIPTION = (
+    "A source-traced knowledge graph of calcinosis: an OWL ontology, a knowledge base of claims "
+    "with evidence passages, the OWL 2 RL inferences and the SHACL shapes that check them."
+)

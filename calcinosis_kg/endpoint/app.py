@@ -1,0 +1,169 @@
+"""The read-only SPARQL 1.1 Protocol endpoint (Starlette): ``/sparql`` and a page at ``/``.
+
+Refused with 4xx: updates (403), ``SERVICE`` (403), dataset parameters (400), bad syntax (400).
+Answers carry ``X-SPARQL-Max-Rows``, ``X-SPARQL-Truncated`` and ``X-SPARQL-Time-Limit``.
+Too many queries at once: 503 with ``Retry-After``; past the time limit: 504.
+
+>>> accepted("text/csv;q=0.5, application/sparql-results+json")
+['application/sparql-results+json', 'text/csv']
+>>> mentions_service("SELECT * { SERVICE <http://x> { ?s ?p ?o } }"), mentions_service('SELECT ("SERVICE" AS ?x) {}')
+(True, False)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+from urllib.parse import parse_qs
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from .pool import Busy, Disconnected, TimeLimit, WorkerPool
+
+__all__ = ["accepted", "create_app", "mentions_service"]
+
+_STRINGS = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+_IRIS = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_COMMENTS = re.compile(r"#[^\n]*")
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE\b", re.IGNORECASE)
+_UPDATE_TYPES = ("application/sparql-update",)
+
+
+def mentions_service(query: str) -> bool:
+    """True when ``query`` uses the ``SERVICE`` keyword (strings, IRIs and comments aside)."""
+    text = _STRINGS.sub('""', query)
+    text = _IRIS.sub("<>", text)
+    text = _COMMENTS.sub("", text)
+    return bool(_SERVICE.search(text))
+
+
+def accepted(header: str | None) -> list[str]:
+    """The media types of an ``Accept`` header, most preferred first."""
+    ranked = []
+    for index, part in enumerate((header or "").split(",")):
+        media, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                with contextlib.suppress(ValueError):
+                    quality = float(value)
+        if media and quality > 0:
+            ranked.append((-quality, index, media.strip().lower()))
+    return [media for _, _, media in sorted(ranked)]
+
+
+def create_app(dataset: str | Path, queries: list[dict] | None = None, **pool_options) -> Starlette:
+    """The ASGI application over the N-Quads ``dataset``; ``queries`` fills the home page."""
+    pool = WorkerPool(dataset, **pool_options)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    async def sparql(request: Request) -> Response:
+        query, refusal = await _read_query(request)
+        if refusal is not None:
+            return refusal
+        if mentions_service(query):
+            return _text(403, "SERVICE is not allowed: this endpoint does not query other endpoints.")
+        try:
+            answer = await pool.run(query, accepted(request.headers.get("accept")), request.is_disconnected)
+        except Busy as exc:
+            return _text(503, f"too many queries at once ({exc}); try again shortly.", {"Retry-After": "1"})
+        except TimeLimit as exc:
+            return _text(504, f"{exc}.")
+        except Disconnected:
+            return Response(status_code=499)
+        headers = {
+            "X-SPARQL-Max-Rows": str(pool.max_rows),
+            "X-SPARQL-Truncated": "true" if answer.truncated else "false",
+            "X-SPARQL-Time-Limit": f"{pool.time_limit:g}",
+            "Vary": "Accept",
+        }
+        return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
+
+    async def home(request: Request) -> Response:
+        return HTMLResponse(_page(queries or [], pool))
+
+    app = Starlette(
+        routes=[Route("/", home), Route("/sparql", sparql, methods=["GET", "POST"])], lifespan=lifespan
+    )
+    app.state.pool = pool
+    return app
+
+
+async def _read_query(request: Request) -> tuple[str, Response | None]:
+    """The query text of a request, or the response refusing it."""
+    params = dict(request.query_params)
+    if request.method == "POST":
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind in _UPDATE_TYPES:
+            return "", _text(403, "updates are not allowed: this endpoint is read-only.")
+        if kind == "application/sparql-query":
+            params["query"] = (await request.body()).decode("utf-8", "replace")
+        elif kind == "application/x-www-form-urlencoded":
+            form = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+            params.update({key: values[0] for key, values in form.items()})
+        else:
+            return "", _text(415, "POST a query as application/sparql-query or as a urlencoded form with 'query'.")
+    if "update" in params:
+        return "", _text(403, "updates are not allowed: this endpoint is read-only.")
+    if "default-graph-uri" in params or "named-graph-uri" in params:
+        return "", _text(400, "default-graph-uri and named-graph-uri are not supported; use FROM / GRAPH.")
+    if not params.get("query"):
+        return "", _text(400, "no query: send ?query=... (GET) or POST one.")
+    return params["query"], None
+
+
+def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+def _page(queries: list[dict], pool: WorkerPool) -> str:
+    rows = []
+    for spec in queries:
+        params = spec.get("params") or []
+        described = ", ".join(
+            html.escape(str(p.get("name", p)) if isinstance(p, dict) else str(p))
+            + (f" (default {html.escape(str(p['default']))})" if isinstance(p, dict) and "default" in p else "")
+            for p in params
+        )
+        rows.append(
+            f"<tr><td><code>{html.escape(spec['name'])}</code></td>"
+            f"<td>{html.escape(str(spec.get('summary', '')))}</td><td>{described or '-'}</td></tr>"
+        )
+    return _PAGE.format(
+        rows="\n".join(rows),
+        limits=f"{pool.max_rows} rows, {pool.time_limit:g} s per query, {pool.size} at once",
+    )
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>calcinosis-kg SPARQL endpoint</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}textarea{{width:100%}}
+td{{padding:.2em .6em;vertical-align:top}}</style></head>
+<body><h1>calcinosis-kg SPARQL endpoint</h1>
+<p>Read-only SPARQL 1.1 over the reasoned graph (default graph = union of the named graphs)
+at <code>/sparql</code>. Limits: {limits}.</p>
+<form action="sparql" method="get">
+<textarea name="query" rows="10">SELECT ?class ?label WHERE {{
+  ?class a &lt;http://www.w3.org/2002/07/owl#Class&gt; ;
+         &lt;http://www.w3.org/2000/01/rdf-schema#label&gt; ?label .
+}} LIMIT 20</textarea>
+<p><button type="submit">Run</button></p></form>
+<h2>Canned queries</h2>
+<p>Run them with <code>calcinosis-kg query NAME --endpoint URL/sparql</code>.</p>
+<table><tr><th>name</th><th>what it answers</th><th>parameters</th></tr>
+{rows}
+</table></body></html>
+"""

@@ -1,0 +1,149 @@
+"""A pool of query worker processes that are killed and replaced at the time limit.
+
+At most ``size`` queries run at once; up to ``queue`` more wait for a free worker (for at most
+the time limit), and any beyond that are refused at once (:class:`Busy`, HTTP 503).
+
+>>> pool = WorkerPool("calcinosis-kg.nq", size=2, queue=4)
+>>> pool.size, pool.queue, pool.time_limit
+(2, 4, 10.0)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from .worker import Answer, main
+
+__all__ = ["Busy", "Disconnected", "TimeLimit", "WorkerPool"]
+
+log = logging.getLogger("calcinosis_kg")
+
+
+class Busy(Exception):
+    """Every worker is busy and the waiting line is full."""
+
+
+class TimeLimit(Exception):
+    """The query ran past the time limit; its worker was killed."""
+
+
+class Disconnected(Exception):
+    """The client went away; its worker was killed."""
+
+
+class _Worker:
+    def __init__(self, context, dataset: str, max_rows: int):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=main, args=(child, dataset, max_rows), daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """Worker processes that each hold the dataset and answer one query at a time."""
+
+    def __init__(self, dataset: str | Path, size: int = 4, queue: int = 16, time_limit: float = 10.0,
+                 max_rows: int = 10_000):
+        self.dataset, self.size, self.queue = str(dataset), size, queue
+        self.time_limit, self.max_rows = float(time_limit), max_rows
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: set[_Worker] = set()
+        self._waiting = 0
+        self.killed = 0
+
+    async def start(self) -> None:
+        """Start the workers and wait until each has loaded the dataset."""
+        self._idle = asyncio.Queue()
+        await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+
+    async def close(self) -> None:
+        """Stop every worker."""
+        for worker in list(self._all):
+            worker.kill()
+        self._all.clear()
+
+    @property
+    def idle(self) -> int:
+        """How many workers are free right now."""
+        return self._idle.qsize() if self._idle else 0
+
+    async def run(self, query: str, accept: list[str],
+                  disconnected: Callable[[], Awaitable[bool]] | None = None) -> Answer:
+        """Answer ``query`` in a worker; raise Busy, TimeLimit or Disconnected."""
+        if self._idle.empty() and self._waiting >= self.queue:
+            raise Busy(f"{self.size} queries running and {self._waiting} waiting")
+        deadline = time.monotonic() + self.time_limit
+        self._waiting += 1
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), timeout=self.time_limit)
+        except asyncio.TimeoutError:
+            raise Busy(f"no worker became free within {self.time_limit:g} s") from None
+        finally:
+            self._waiting -= 1
+        try:
+            worker.conn.send((query, accept))
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeLimit(f"the query ran longer than {self.time_limit:g} s and was stopped")
+                if await self._readable(worker, min(remaining, 0.1)):
+                    kind, answer = worker.conn.recv()
+                    break
+                if disconnected is not None and await disconnected():
+                    raise Disconnected("the client went away")
+        except BaseException:
+            self._retire(worker)
+            raise
+        self._idle.put_nowait(worker)
+        return answer
+
+    async def _readable(self, worker: _Worker, timeout: float) -> bool:
+        if worker.conn.poll():
+            return True
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+        try:
+            await asyncio.wait_for(ready, timeout)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            loop.remove_reader(fd)
+        if not worker.process.is_alive() and not worker.conn.poll():
+            raise RuntimeError("the query worker died")
+        return worker.conn.poll()
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker whose query is abandoned and start a replacement in the background."""
+        self.killed += 1
+        self._all.discard(worker)
+        worker.kill()
+        task = asyncio.get_running_loop().create_task(self._spawn())
+        task.add_done_callback(lambda t: t.exception() and log.error("worker restart failed: %s", t.exception()))
+
+    async def _spawn(self) -> None:
+        worker = _Worker(self._context, self.dataset, self.max_rows)
+        self._all.add(worker)
+        started = time.monotonic()
+        while not await self._readable(worker, 0.5):
+            if time.monotonic() - started > 120:
+                worker.kill()
+                raise RuntimeError("a query worker did not start within 120 s")
+        kind, _ = worker.conn.recv()
+        if kind != "ready":
+            raise RuntimeError(f"a query worker sent {kind!r} instead of ready")
+        with contextlib.suppress(Exception):
+            self._idle.put_nowait(worker)

@@ -1,0 +1,243 @@
+"""Export the released graph in the usual RDF formats, deterministically.
+
+Dataset formats (``nq``, ``trig``) keep the named graphs of :data:`calcinosis_kg.build.GRAPHS`;
+single-graph formats merge what ``--graph`` selects (``asserted``: ontology, knowledge base
+and user data; ``inferred``: the reasoner's additions; ``all``: both). The SHACL shapes ride
+along only in the dataset formats (with ``asserted`` and ``all``).
+
+>>> from rdflib import Graph, URIRef
+>>> g = Graph().parse(data="<urn:a> <urn:p> [ <urn:q> 1 ] .", format="turtle")
+>>> ordered_graph(g) == ordered_graph(g) and len(ordered_graph(g)) == 2
+True
+>>> FORMATS["rdfxml"].media_type
+'application/rdf+xml'
+"""
+
+from __future__ import annotations
+
+import gzip as gzip_module
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import OWL, RDF, BNode, Dataset, Graph
+from rdflib.compare import to_canonical_graph
+
+from .build import GRAPHS
+from .errors import CalcinosisKGError
+from .namespaces import PREFIXES
+from .resources import resource_dir
+from .serialize import dataset_to_bytes, write_atomic
+
+__all__ = [
+    "FORMATS",
+    "SELECTIONS",
+    "ExportFormat",
+    "export",
+    "export_bytes",
+    "graphs_to_bytes",
+    "merged",
+    "jsonld_context",
+    "ordered_graph",
+    "read_release",
+    "select",
+]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """An export format: rdflib's name for it, its media type and its file suffix."""
+
+    rdflib: str
+    media_type: str
+    suffix: str
+    dataset: bool = False
+
+
+FORMATS = {
+    "ttl": ExportFormat("longturtle", "text/turtle", ".ttl"),
+    "nt": ExportFormat("nt", "application/n-triples", ".nt"),
+    "nq": ExportFormat("nquads", "application/n-quads", ".nq", dataset=True),
+    "trig": ExportFormat("trig", "application/trig", ".trig", dataset=True),
+    "jsonld": ExportFormat("json-ld", "application/ld+json", ".jsonld"),
+    "rdfxml": ExportFormat("xml", "application/rdf+xml", ".rdf"),
+}
+
+#: The named graphs each ``--graph`` choice selects (dataset formats add the shapes).
+SELECTIONS = {
+    "asserted": ("ontology", "kb", "data"),
+    "inferred": ("inferred",),
+    "all": ("ontology", "kb", "data", "inferred"),
+}
+
+_GRAPH_NAMES = {iri: name for name, iri in GRAPHS.items()}
+
+
+def read_release(folder: str | Path | None = None) -> dict[str, Graph]:
+    """The named graphs of a release folder's ``calcinosis-kg.nq``, by name (``kb``, ...)."""
+    from .artifacts import DATASET_FILE, ensure_release
+
+    path = Path(folder if folder is not None else ensure_release()) / DATASET_FILE
+    if not path.is_file():
+        raise CalcinosisKGError(f"{path}: no such release file; run 'calcinosis-kg build' first")
+    dataset = Dataset()
+    dataset.parse(path, format="nquads")
+    graphs: dict[str, Graph] = {}
+    for context in dataset.contexts():
+        name = _GRAPH_NAMES.get(context.identifier)
+        if name is None:
+            continue
+        graph = Graph()
+        graph += context
+        graphs[name] = graph
+    return graphs
+
+
+def select(graphs: dict[str, Graph], which: str = "all", shapes: bool = False) -> dict[str, Graph]:
+    """The graphs that ``which`` (asserted, inferred, all) selects; ``shapes`` adds the shapes."""
+    if which not in SELECTIONS:
+        raise CalcinosisKGError(f"unknown graph selection {which!r}; expected one of {', '.join(SELECTIONS)}")
+    names = list(SELECTIONS[which]) + (["shapes"] if shapes and which != "inferred" else [])
+    return {name: graphs[name] for name in names if name in graphs}
+
+
+def ordered_graph(graph: Graph) -> Graph:
+    """A copy with canonical blank-node labels whose triples are stored in a stable order.
+
+    Serializers that walk the store (RDF/XML, JSON-LD) then write the same bytes every time;
+    an ``owl:Ontology`` header comes first.
+    """
+    if any(isinstance(term, BNode) for triple in graph for term in triple):
+        graph = to_canonical_graph(graph)
+    headers = set(graph.subjects(RDF.type, OWL.Ontology))
+    out = Graph()
+    for prefix, namespace in PREFIXES.items():
+        out.bind(prefix, namespace, replace=True)
+    for triple in sorted(graph, key=lambda t: (t[0] not in headers, *(term.n3() for term in t))):
+        out.add(triple)
+    return out
+
+
+def merged(graphs: dict[str, Graph]) -> Graph:
+    """The union of ``graphs``."""
+    out = Graph()
+    for graph in graphs.values():
+        out += graph
+    return out
+
+
+def jsonld_context() -> dict:
+    """The published JSON-LD context (``ontology/context.jsonld``), the value of ``@context``."""
+    path = resource_dir("ontology") / "context.jsonld"
+    return json.loads(path.read_text(encoding="utf-8"))["@context"]
+
+
+def export_bytes(fmt: str, which: str = "all", release: str | Path | None = None) -> bytes:
+    """Serialize the release in ``fmt`` (a key of :data:`FORMATS`) deterministically."""
+    spec = _format(fmt)
+    graphs = select(read_release(release), which, shapes=spec.dataset)
+    return graphs_to_bytes(graphs, fmt)
+
+
+def graphs_to_bytes(graphs: dict[str, Graph], fmt: str) -> bytes:
+    """Serialize named graphs (keyed by name) in ``fmt``; single-graph formats merge them."""
+    spec = _format(fmt)
+    if fmt == "trig":
+        return _trig(graphs)
+    if spec.dataset:
+        return dataset_to_bytes({GRAPHS[name]: graph for name, graph in graphs.items()}, spec.rdflib)
+    graph = ordered_graph(merged(graphs))
+    if fmt == "jsonld":
+        return _jsonld(graph)
+    if fmt == "rdfxml":
+        return _rdfxml(graph)
+    if fmt == "nt":
+        text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        lines = sorted({line for line in text.splitlines() if line.strip()})
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    return graph.serialize(format=spec.rdflib, encoding="utf-8")
+
+
+def export(
+    fmt: str,
+    out: str | Path,
+    which: str = "all",
+    gzip: bool = False,
+    release: str | Path | None = None,
+) -> Path:
+    """Write the export to ``out`` atomically (gzip-compressed with ``gzip``); return the path."""
+    data = export_bytes(fmt, which, release)
+    if gzip:
+        data = gzip_module.compress(data, compresslevel=9, mtime=0)
+    path = Path(out)
+    write_atomic(path, data)
+    return path
+
+
+def _format(fmt: str) -> ExportFormat:
+    try:
+        return FORMATS[fmt]
+    except KeyError:
+        raise CalcinosisKGError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}") from None
+
+
+class _SortedGraph(Graph):
+    """A graph whose subjects (``owl:Ontology`` headers first) and their arcs come out sorted."""
+
+    def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002
+        found = set(super().subjects(predicate, object))
+        headers = set(super().subjects(RDF.type, OWL.Ontology))
+        yield from sorted(found, key=lambda s: (s not in headers, s.n3()))
+
+    def predicate_objects(self, subject=None, unique=False):
+        yield from sorted(super().predicate_objects(subject), key=lambda po: (po[0].n3(), po[1].n3()))
+
+
+def _rdfxml(graph: Graph) -> bytes:
+    """RDF/XML (striped, one ``rdf:Description`` per subject) that Protégé opens."""
+    out = _SortedGraph()
+    for prefix, namespace in graph.namespaces():
+        out.bind(prefix, namespace, replace=True)
+    out += graph
+    return out.serialize(format="xml", encoding="utf-8")
+
+
+def _trig(graphs: dict[str, Graph]) -> bytes:
+    """TriG with one block per named graph, in IRI order; each block is sorted Turtle."""
+    prefixes: set[str] = set()
+    blocks = []
+    for name in sorted(graphs, key=lambda n: str(GRAPHS[n])):
+        text = ordered_graph(graphs[name]).serialize(format="turtle")
+        body = []
+        for line in text.splitlines():
+            if line.startswith("@prefix "):
+                prefixes.add(line)
+            elif line.strip() or body:
+                body.append(f"    {line}" if line.strip() else "")
+        blocks.append(f"<{GRAPHS[name]}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
+    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _jsonld(graph: Graph) -> bytes:
+    """Compact JSON-LD with the published context embedded, keys and node order sorted."""
+    context = jsonld_context()
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
+    document = json.loads(text)
+    document["@context"] = context
+    if isinstance(document.get("@graph"), list):
+        document["@graph"] = sorted(document["@graph"], key=lambda node: json.dumps(node, sort_keys=True))
+    document = _sort_sets(document)
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _sort_sets(value, key: str | None = None):
+    """Sort the arrays of a JSON-LD document that are sets (not ``@list`` nor ``@context``)."""
+    if isinstance(value, dict):
+        return {k: v if k == "@context" else _sort_sets(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sort_sets(item) for item in value]
+        if key == "@list":
+            return items
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+

@@ -1,0 +1,147 @@
+"""Local engines over the release dataset: pyoxigraph (default) and rdflib, loaded once per process.
+
+The default graph is the union of the named graphs (``all``), or the union of a selection:
+``asserted`` (ontology, kb, data) or ``inferred``; the shapes graph, which holds the table of
+known prefixes, is part of every selection.
+
+>>> sorted(GRAPH_SELECTIONS)
+['all', 'asserted', 'inferred']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import QueryError
+from .results import QueryResult
+from .terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
+
+__all__ = ["ENGINES", "GRAPH_BASE", "GRAPH_SELECTIONS", "get_engine"]
+
+GRAPH_BASE = "https://w3id.org/calcinosis-kg/graph/"
+#: the named graphs of each ``graph`` choice (None: all of them)
+GRAPH_SELECTIONS = {
+    "all": None,
+    "asserted": ("ontology", "kb", "data", "shapes"),
+    "inferred": ("inferred", "shapes"),
+}
+ENGINES = ("oxigraph", "rdflib")
+_CACHE: dict[tuple[str, str], object] = {}
+
+
+def get_engine(name: str, dataset: str | Path):
+    """The engine ``name`` over the N-Quads file ``dataset``, loaded on first use."""
+    if name not in ENGINES:
+        raise QueryError(f"unknown engine {name!r}; expected one of {', '.join(ENGINES)}")
+    key = (name, str(Path(dataset).resolve()))
+    if key not in _CACHE:
+        _CACHE[key] = (OxigraphEngine if name == "oxigraph" else RdflibEngine)(Path(dataset))
+    return _CACHE[key]
+
+
+def _check_graph(graph: str) -> tuple[str, ...] | None:
+    if graph not in GRAPH_SELECTIONS:
+        raise QueryError(f"unknown graph {graph!r}; expected one of {', '.join(GRAPH_SELECTIONS)}")
+    return GRAPH_SELECTIONS[graph]
+
+
+class OxigraphEngine:
+    """An in-memory pyoxigraph store; parameters are bound with ``substitutions``."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: Path):
+        import pyoxigraph as ox
+
+        self.store = ox.Store()
+        self.store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+
+    def run(self, text: str, graph: str = "all", bindings: dict[str, Term] | None = None, limit=None):
+        import pyoxigraph as ox
+
+        selection = _check_graph(graph)
+        kwargs: dict = {"use_default_graph_as_union": True}
+        if selection is not None:
+            names = [ox.NamedNode(GRAPH_BASE + g) for g in selection]
+            kwargs = {"default_graph": names, "named_graphs": names}
+        subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            answer = self.store.query(text, substitutions=subs, **kwargs)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            triples = []
+            for t in answer:
+                triples.append((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+            return QueryResult("graph", triples=triples)
+        columns = [v.value for v in answer.variables]
+        result = QueryResult("select", columns)
+        for solution in answer:
+            if limit is not None and len(result.rows) >= limit:
+                result.truncated = True
+                break
+            row = {}
+            for c in columns:
+                term = from_oxigraph(solution[c])
+                if term is not None:
+                    row[c] = term
+            result.rows.append(row)
+        return result
+
+
+class RdflibEngine:
+    """An rdflib ``Dataset``; parameters are bound with ``initBindings``."""
+
+    name = "rdflib"
+
+    def __init__(self, path: Path):
+        from rdflib import Dataset
+
+        self.dataset = Dataset(default_union=True)
+        self.dataset.parse(str(path), format="nquads")
+        self._views: dict[str, object] = {}
+
+    def _view(self, graph: str):
+        selection = _check_graph(graph)
+        if selection is None:
+            return self.dataset
+        if graph not in self._views:
+            from rdflib import Dataset, URIRef
+
+            view = Dataset(default_union=True)
+            for name in selection:
+                target = view.graph(URIRef(GRAPH_BASE + name))
+                for triple in self.dataset.graph(URIRef(GRAPH_BASE + name)):
+                    target.add(triple)
+            self._views[graph] = view
+        return self._views[graph]
+
+    def run(self, text: str, graph: str = "all", bindings: dict[str, Term] | None = None, limit=None):
+        from rdflib import Variable
+
+        init = {Variable(k): to_rdflib(v) for k, v in (bindings or {}).items()}
+        try:
+            answer = self._view(graph).query(text, initBindings=init)
+        except Exception as exc:  # the parser raises pyparsing errors
+            if type(exc).__name__ in {"ParseException", "ParseSyntaxException"}:
+                raise QueryError(f"SPARQL syntax error: {exc}") from exc
+            raise
+        if answer.type == "ASK":
+            return QueryResult("ask", boolean=bool(answer.askAnswer))
+        if answer.type in {"CONSTRUCT", "DESCRIBE"}:
+            triples = [tuple(from_rdflib(t) for t in triple) for triple in answer.graph]
+            return QueryResult("graph", triples=triples)
+        columns = [str(v) for v in answer.vars]
+        result = QueryResult("select", columns)
+        for solution in answer:
+            if limit is not None and len(result.rows) >= limit:
+                result.truncated = True
+                break
+            row = {}
+            for c, value in zip(columns, solution):
+                if value is not None:
+                    row[c] = from_rdflib(value)
+            result.rows.append(row)
+        return result

@@ -1,0 +1,196 @@
+"""Query results and their formats: SPARQL 1.1 JSON, XML, CSV and TSV, a text table, and RDF.
+
+>>> r = QueryResult("select", ["type", "n"], [{"type": Term.iri("urn:x"), "n": Term.literal(2)}])
+>>> print(r.to_csv().strip())
+type,n
+urn:x,2
+>>> r.to_json()["results"]["bindings"][0]["n"]["datatype"]
+'http://www.w3.org/2001/XMLSchema#integer'
+>>> print(r.to_table())
+type   n
+-----  -
+urn:x  2
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+from .terms import XSD_STRING, Term
+
+__all__ = ["FORMATS", "QueryResult"]
+
+#: formats for SELECT and ASK results, then for CONSTRUCT and DESCRIBE results
+FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = ("turtle", "nt")
+_PREFIXES = {
+    "ckg": "https://w3id.org/calcinosis-kg/ontology/",
+    "kb": "https://w3id.org/calcinosis-kg/entity/",
+    "claim": "https://w3id.org/calcinosis-kg/claim/",
+    "ev": "https://w3id.org/calcinosis-kg/evidence/",
+    "src": "https://w3id.org/calcinosis-kg/source/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "obo": "http://purl.obolibrary.org/obo/",
+}
+
+
+@dataclass
+class QueryResult:
+    """The answer of a query: ``kind`` is ``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE).
+
+    ``rows`` are dicts from column name to :class:`Term` (a missing key is an unbound value);
+    ``truncated`` is true when the row limit cut the answer.
+    """
+
+    kind: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[dict[str, Term]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        return len(self.triples) if self.kind == "graph" else len(self.rows)
+
+    def __iter__(self):
+        return iter(self.triples if self.kind == "graph" else self.rows)
+
+    def values(self) -> list[tuple[str, ...]]:
+        """The rows as tuples of plain strings ('' when unbound), in column order."""
+        return [tuple(str(row.get(c, "")) for c in self.columns) for row in self.rows]
+
+    def term_set(self) -> set[tuple]:
+        """The answer as a set, for order-independent comparison."""
+        if self.kind == "ask":
+            return {(self.boolean,)}
+        if self.kind == "graph":
+            return set(self.triples)
+        return {tuple(row.get(c) for c in self.columns) for row in self.rows}
+
+    def serialize(self, fmt: str = "table") -> str:
+        """The result in ``fmt``: table, csv, tsv, json, xml; turtle or nt for graphs."""
+        if self.kind == "graph":
+            return self.to_ntriples() if fmt == "nt" else self.to_turtle()
+        if fmt == "json":
+            return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+        writer = {"table": self.to_table, "csv": self.to_csv, "tsv": self.to_tsv, "xml": self.to_xml}
+        if fmt not in writer:
+            raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        text = writer[fmt]()
+        return text if text.endswith("\n") else text + "\n"
+
+    def to_json(self) -> dict:
+        """SPARQL 1.1 Query Results JSON (as a dict)."""
+        if self.kind == "ask":
+            return {"head": {}, "boolean": bool(self.boolean)}
+        bindings = [{k: v.to_json() for k, v in row.items() if v is not None} for row in self.rows]
+        return {"head": {"vars": list(self.columns)}, "results": {"bindings": bindings}}
+
+    def to_csv(self) -> str:
+        """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        if self.kind == "ask":
+            writer.writerow(["boolean"])
+            writer.writerow(["true" if self.boolean else "false"])
+            return out.getvalue()
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow([_csv_value(row.get(c)) for c in self.columns])
+        return out.getvalue()
+
+    def to_tsv(self) -> str:
+        """SPARQL 1.1 Query Results TSV: terms in SPARQL syntax."""
+        if self.kind == "ask":
+            return "?boolean\n" + ("true" if self.boolean else "false") + "\n"
+        lines = ["\t".join("?" + c for c in self.columns)]
+        for row in self.rows:
+            lines.append("\t".join(_tsv_value(row.get(c)) for c in self.columns))
+        return "\n".join(lines) + "\n"
+
+    def to_xml(self) -> str:
+        """SPARQL Query Results XML."""
+        head = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+        if self.kind == "ask":
+            return head + f"  <head/>\n  <boolean>{'true' if self.boolean else 'false'}</boolean>\n</sparql>\n"
+        parts = [head, "  <head>\n"]
+        parts += [f"    <variable name={quoteattr(c)}/>\n" for c in self.columns]
+        parts.append("  </head>\n  <results>\n")
+        for row in self.rows:
+            parts.append("    <result>\n")
+            for c in self.columns:
+                if row.get(c) is not None:
+                    parts.append(f"      <binding name={quoteattr(c)}>{_xml_term(row[c])}</binding>\n")
+            parts.append("    </result>\n")
+        parts.append("  </results>\n</sparql>\n")
+        return "".join(parts)
+
+    def to_table(self, width: int = 60) -> str:
+        """A text table for people: IRIs shortened to CURIEs, long cells cut at ``width``."""
+        if self.kind == "ask":
+            return "true" if self.boolean else "false"
+        cells = [[_short(row.get(c), width) for c in self.columns] for row in self.rows]
+        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(self.columns)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths)).rstrip()]
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+        return "\n".join(lines)
+
+    def to_ntriples(self) -> str:
+        """CONSTRUCT/DESCRIBE triples as sorted N-Triples."""
+        return "".join(sorted(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in self.triples))
+
+    def to_turtle(self) -> str:
+        """CONSTRUCT/DESCRIBE triples as Turtle."""
+        import pyoxigraph as ox
+
+        from .terms import to_oxigraph
+
+        triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in sorted(self.triples)]
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES).decode("utf-8")
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return f"_:{term.value}" if term.kind == "bnode" else term.value
+
+
+def _tsv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if term.kind == "literal" and term.datatype and term.datatype.endswith(("#integer", "#decimal")):
+        return term.value
+    return term.n3()
+
+
+def _xml_term(term: Term) -> str:
+    if term.kind == "uri":
+        return f"<uri>{escape(term.value)}</uri>"
+    if term.kind == "bnode":
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.lang:
+        return f"<literal xml:lang={quoteattr(term.lang)}>{escape(term.value)}</literal>"
+    if term.datatype and term.datatype != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _short(term: Term | None, width: int) -> str:
+    if term is None:
+        return ""
+    text = term.value
+    if term.kind == "uri":
+        for prefix, namespace in _PREFIXES.items():
+            if text.startswith(namespace):
+                text = f"{prefix}:{text[len(namespace) :]}"
+                break
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,145 @@
+"""Run a canned or ad-hoc query: check it, bind its parameters, enforce the time and row limits.
+
+>>> r = run_query("types")
+>>> "type" in r.columns and len(r.rows) >= 6
+True
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from pathlib import Path
+
+from ..errors import QueryError
+from .catalog import QuerySpec, load_query, parse_header, query_names
+from .params import bind_params
+from .results import QueryResult
+
+__all__ = ["DEFAULT_LIMIT", "DEFAULT_TIMEOUT", "get_spec", "open_engine", "run_query"]
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_LIMIT = 10_000
+_RESOLVERS: dict[int, object] = {}
+
+
+def get_spec(name_or_text: str) -> tuple[QuerySpec, bool]:
+    """The query to run and whether it is ad hoc (not one of the canned queries)."""
+    text = name_or_text.strip()
+    if re.fullmatch(r"[\w./-]+", text) and not text.lower().startswith(("select", "ask", "construct")):
+        return load_query(text), False
+    return QuerySpec(name="ad-hoc query", path=Path("-"), text=name_or_text, header=parse_header(name_or_text)), True
+
+
+def open_engine(engine: str = "oxigraph", endpoint: str | None = None, dataset=None, timeout=DEFAULT_TIMEOUT):
+    """The engine to run on: an endpoint, or a local engine over ``dataset`` (default: the release)."""
+    if endpoint:
+        from .remote import EndpointEngine
+
+        return EndpointEngine(endpoint, timeout=timeout)
+    from .engines import get_engine
+
+    if dataset is None:
+        from ..artifacts import DATASET_FILE, ensure_release
+
+        dataset = ensure_release() / DATASET_FILE
+    return get_engine(engine, dataset)
+
+
+def _resolver(engine):
+    from .lookup import Resolver
+
+    key = id(engine)
+    if key not in _RESOLVERS:
+        _RESOLVERS[key] = Resolver(lambda text: engine.run(text, "all"))
+    return _RESOLVERS[key]
+
+
+def run_query(
+    name_or_text: str,
+    graph: str = "all",
+    engine: str = "oxigraph",
+    endpoint: str | None = None,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    limit: int | None = DEFAULT_LIMIT,
+    dataset: str | Path | None = None,
+    **params,
+) -> QueryResult:
+    """Run a canned query by name, or an ad-hoc SPARQL text, and return its :class:`QueryResult`.
+
+    ``params`` are the query's parameters (entity values: label, synonym, CURIE or IRI).
+    Ad-hoc queries are refused if they could write, load or reach the network.
+    """
+    spec, ad_hoc = get_spec(name_or_text)
+    if ad_hoc:
+        from .safety import check_query
+
+        check_query(spec.text)
+    runner = open_engine(engine, endpoint, dataset, timeout)
+    needs_lookup = any(p.kind == "entity" and (params.get(p.name) or p.default) for p in spec.params)
+    resolve = _resolver(runner).resolve if needs_lookup else None
+    runs = bind_params(spec, params, resolve)
+    results = [_execute(runner, spec.text, graph, bindings, limit, timeout) for bindings in runs]
+    return results[0] if len(results) == 1 else _intersect(results, spec.key, limit)
+
+
+def _intersect(results: list[QueryResult], key: list[str], limit) -> QueryResult:
+    """Rows of every run whose key (e.g. the calcinosis type) appears in all runs."""
+    first = results[0]
+    key = key or first.columns[:1]
+    common = set.intersection(*({tuple(r.get(k) for k in key) for r in res.rows} for res in results))
+    out = QueryResult(first.kind, first.columns, truncated=any(r.truncated for r in results))
+    seen = set()
+    for res in results:
+        for row in res.rows:
+            ident = tuple(sorted(row.items()))
+            if tuple(row.get(k) for k in key) in common and ident not in seen:
+                seen.add(ident)
+                out.rows.append(row)
+    if limit is not None and len(out.rows) > limit:
+        out.rows, out.truncated = out.rows[:limit], True
+    return out
+
+
+def _execute(runner, text, graph, bindings, limit, timeout) -> QueryResult:
+    if timeout is None or getattr(runner, "name", "") == "endpoint":
+        return runner.run(text, graph, bindings, limit)
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: run in-process, without a time limit
+        return runner.run(text, graph, bindings, limit)
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, runner, text, graph, bindings, limit), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryError(f"the query ran out of time ({timeout:g} s) and was stopped; raise --timeout")
+        ok, payload = receiver.recv()
+    except EOFError:
+        raise QueryError("the query process died without an answer") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    if not ok:
+        raise payload
+    return payload
+
+
+def _child(sender, runner, text, graph, bindings, limit) -> None:
+    try:
+        answer = (True, runner.run(text, graph, bindings, limit))
+    except QueryError as exc:
+        answer = (False, exc)
+    except Exception as exc:
+        answer = (False, QueryError(f"{type(exc).__name__}: {exc}"))
+    sender.send(answer)
+    sender.close()
+
+
+def canned_names() -> list[str]:
+    """The names of the canned queries."""
+    return query_names()

@@ -1,0 +1,260 @@
+"""Load the release into a triplestore over the SPARQL 1.1 Graph Store HTTP Protocol.
+
+Each target graph is first uploaded to a staging graph and read back (every triple compared);
+then all targets are replaced in one SPARQL Update request (``MOVE``) when the store has an
+update endpoint, else by ``PUT`` (which replaces a graph); the targets are read back and the
+staging graphs removed. Blank nodes are skolemized to stable IRIs
+(``https://w3id.org/calcinosis-kg/.well-known/genid/...``) so a second load gives the same graph.
+
+>>> endpoints("oxigraph", "http://127.0.0.1:7878").gsp
+'http://127.0.0.1:7878/store'
+>>> endpoints("graphdb", "http://localhost:7200/repositories/ckg").update
+'http://localhost:7200/repositories/ckg/statements'
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import httpx
+from rdflib import BNode, Graph, URIRef
+from rdflib.compare import to_canonical_graph
+
+from .build import GRAPHS
+from .errors import CalcinosisKGError, LoadError, StoreError
+from .export import merged, read_release
+from .namespaces import BASE
+
+__all__ = ["GENID", "PRESETS", "Endpoints", "LoadReport", "Loader", "endpoints", "password_from_env", "payload", "skolemized", "targets"]
+
+log = logging.getLogger("calcinosis_kg")
+
+GENID = BASE + ".well-known/genid/"
+STAGING = BASE + "graph/staging/"
+DEFAULT = "default"
+OK_STATUS = {200, 201, 204}
+NTRIPLES = "application/n-triples"
+_PARSERS = {
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a store takes Graph Store requests, queries and updates, and how it authenticates."""
+
+    gsp: str
+    query: str | None = None
+    update: str | None = None
+    auth: str = "basic"
+
+
+#: Store presets: the base URL each expects and how the other URLs derive from it.
+PRESETS = {
+    "oxigraph": ("http://HOST:7878", lambda b: Endpoints(f"{b}/store", f"{b}/query", f"{b}/update")),
+    "fuseki": ("http://HOST:3030/DATASET", lambda b: Endpoints(f"{b}/data", f"{b}/query", f"{b}/update")),
+    "virtuoso": (
+        "http://HOST:8890",
+        lambda b: Endpoints(f"{b}/sparql-graph-crud-auth", f"{b}/sparql", f"{b}/sparql-auth", "digest"),
+    ),
+    "graphdb": (
+        "http://HOST:7200/repositories/ID",
+        lambda b: Endpoints(f"{b}/rdf-graphs/service", b, f"{b}/statements"),
+    ),
+}
+
+
+def endpoints(
+    store: str | None,
+    base: str | None = None,
+    gsp: str | None = None,
+    query: str | None = None,
+    update: str | None = None,
+    auth: str | None = None,
+) -> Endpoints:
+    """The URLs of a store from a preset and its base URL; explicit URLs override the preset."""
+    if store is not None:
+        if store not in PRESETS:
+            raise CalcinosisKGError(f"unknown store {store!r}; expected one of {', '.join(PRESETS)}")
+        if not base:
+            raise CalcinosisKGError(f"--store {store} needs --endpoint {PRESETS[store][0]}")
+        preset = PRESETS[store][1](base.rstrip("/"))
+    elif gsp:
+        preset = Endpoints(gsp)
+    else:
+        raise CalcinosisKGError("give --store with --endpoint, or --gsp-url")
+    return Endpoints(
+        gsp or preset.gsp,
+        query or preset.query,
+        update if update is not None else preset.update,
+        auth or preset.auth,
+    )
+
+
+def skolemized(graph: Graph) -> Graph:
+    """``graph`` with each blank node replaced by a stable IRI (from its canonical label)."""
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    out = Graph()
+    for triple in to_canonical_graph(graph):
+        out.add(tuple(URIRef(GENID + str(t)) if isinstance(t, BNode) else t for t in triple))
+    return out
+
+
+def payload(graph: Graph) -> bytes:
+    """Sorted N-Triples of ``graph`` (which must be free of blank nodes)."""
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return ("\n".join(sorted({line for line in text.splitlines() if line.strip()})) + "\n").encode("utf-8")
+
+
+def targets(graph_iri: str | None = None, release=None) -> dict[str, Graph]:
+    """What to load: each named graph to its IRI, or with ``graph_iri`` the merged graph there."""
+    graphs = read_release(release)
+    if graph_iri:
+        return {graph_iri: skolemized(merged({k: g for k, g in graphs.items() if k != "shapes"}))}
+    return {str(GRAPHS[name]): skolemized(graph) for name, graph in sorted(graphs.items())}
+
+
+@dataclass
+class LoadReport:
+    """What a load did: triples per target graph, how the targets were replaced, time taken."""
+
+    triples: dict[str, int] = field(default_factory=dict)
+    method: str = ""
+    seconds: float = 0.0
+
+
+class Loader:
+    """Staged, verified, idempotent loading through one store's Graph Store Protocol."""
+
+    def __init__(self, urls: Endpoints, user: str | None = None, password: str | None = None, timeout=60.0):
+        auth = None
+        if user is not None:
+            auth = (httpx.DigestAuth if urls.auth == "digest" else httpx.BasicAuth)(user, password or "")
+        self.urls = urls
+        self.client = httpx.Client(auth=auth, timeout=timeout, follow_redirects=True, trust_env=False)
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.client.close()
+
+    def __enter__(self) -> Loader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- Graph Store Protocol -------------------------------------------------------------
+    def request(self, method: str, url: str, what: str, ok=OK_STATUS, **kwargs) -> httpx.Response:
+        """Send one request; a refused answer is a LoadError, a lost connection a StoreError."""
+        try:
+            response = self.client.request(method, url, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise StoreError(f"{what}: {url} did not answer in time ({exc})") from exc
+        except httpx.HTTPError as exc:
+            raise StoreError(f"{what}: connection to {url} failed or dropped: {type(exc).__name__}: {exc}") from exc
+        if response.status_code not in ok:
+            lines = "\n  ".join(response.text.strip().splitlines()[:5])[:600]
+            raise LoadError(f"{what}: HTTP {response.status_code} {response.reason_phrase}" + (f"\n  {lines}" if lines else ""))
+        return response
+
+    def put(self, graph: str, data: bytes) -> None:
+        """Replace ``graph`` with N-Triples ``data``."""
+        self.request("PUT", self.urls.gsp, f"PUT <{graph}>", params=_graph_param(graph), content=data,
+                     headers={"Content-Type": NTRIPLES})
+
+    def get(self, graph: str) -> Graph:
+        """The content of ``graph`` (empty if the store does not have it)."""
+        response = self.request("GET", self.urls.gsp, f"GET <{graph}>", ok={200, 404}, params=_graph_param(graph),
+                                headers={"Accept": f"{NTRIPLES}, text/turtle;q=0.9, application/rdf+xml;q=0.5"})
+        out = Graph()
+        if response.status_code == 404:
+            return out
+        media = response.headers.get("content-type", NTRIPLES).split(";")[0].strip()
+        try:
+            out.parse(data=response.content, format=_PARSERS.get(media, "nt"))
+        except Exception as exc:
+            raise LoadError(f"GET <{graph}>: the store answered {media} that does not parse: {exc}") from exc
+        return out
+
+    def delete(self, graph: str) -> None:
+        """Remove ``graph`` (no error when it is already gone)."""
+        self.request("DELETE", self.urls.gsp, f"DELETE <{graph}>", ok=OK_STATUS | {404}, params=_graph_param(graph))
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL Update at the update endpoint."""
+        self.request("POST", self.urls.update, "SPARQL Update", content=text.encode("utf-8"),
+                     headers={"Content-Type": "application/sparql-update"})
+
+    # --- the staged load --------------------------------------------------------------------
+    def payload(self, graph: Graph) -> bytes:
+        """The bytes uploaded for ``graph``."""
+        return payload(graph)
+
+    def verify(self, graph: str, expected: Graph, what: str) -> None:
+        """Read ``graph`` back and compare it triple by triple with ``expected``."""
+        found = self.get(graph)
+        if len(found) != len(expected) or set(found) != set(expected):
+            missing, extra = len(set(expected) - set(found)), len(set(found) - set(expected))
+            raise LoadError(
+                f"{what} <{graph}> has {len(found)} triples, expected {len(expected)} "
+                f"({missing} missing, {extra} unexpected)"
+            )
+
+    def load(self, graphs: dict[str, Graph]) -> LoadReport:
+        """Load each target graph IRI (or ``default``) with its graph; never half-replace one."""
+        started = time.perf_counter()
+        run = uuid.uuid4().hex[:12]
+        staging = {target: f"{STAGING}{run}/{n}" for n, target in enumerate(sorted(graphs))}
+        report = LoadReport()
+        uploaded: list[str] = []
+        try:
+            for target, stage in staging.items():
+                log.info("uploading %d triples for <%s> to staging <%s>", len(graphs[target]), target, stage)
+                uploaded.append(stage)
+                self.put(stage, self.payload(graphs[target]))
+                self.verify(stage, graphs[target], "staging graph")
+            if self.urls.update:
+                report.method = "MOVE"
+                self.update(" ;\n".join(f"MOVE SILENT <{s}> TO {_sparql_graph(t)}" for t, s in staging.items()))
+            else:
+                report.method = "PUT"
+                for target in staging:
+                    self.put(target, self.payload(graphs[target]))
+            for target in staging:
+                self.verify(target, graphs[target], "target graph")
+                report.triples[target] = len(graphs[target])
+        finally:
+            for stage in uploaded:
+                try:
+                    self.delete(stage)
+                except CalcinosisKGError as exc:  # the original failure matters more
+                    log.warning("could not remove staging graph <%s>: %s", stage, exc)
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def password_from_env(variable: str | None) -> str | None:
+    """The password held in environment variable ``variable``."""
+    if variable is None:
+        return None
+    if variable not in os.environ:
+        raise CalcinosisKGError(f"--password-env {variable}: that environment variable is not set")
+    return os.environ[variable]
+
+
+def _graph_param(graph: str) -> dict[str, str]:
+    return {"default": ""} if graph == DEFAULT else {"graph": graph}
+
+
+def _sparql_graph(graph: str) -> str:
+    return "DEFAULT" if graph == DEFAULT else f"<{graph}>"

@@ -1,0 +1,53 @@
+"""The build: artifacts, determinism, atomic writes."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from calcinosis_kg import build
+from calcinosis_kg.build import GRAPHS
+from calcinosis_kg.serialize import write_atomic
+
+EXPECTED = {
+    "asserted.ttl", "inferred.ttl", "merged.ttl", "merged.nt", "calcinosis-kg.nq",
+    "validation-report.ttl", "validation-report.txt", "build-info.json",
+}
+
+
+def test_build_writes_every_artifact(tmp_path, reasoned):
+    result = build(tmp_path)
+    assert result.ok, result.errors or result.violations[:3]
+    assert {p.name for p in tmp_path.iterdir()} == EXPECTED
+    merged = Graph().parse(tmp_path / "merged.nt")
+    assert isomorphic(merged, Graph().parse(tmp_path / "merged.ttl"))
+    assert len(merged) == len(reasoned.asserted) + len(reasoned.inferred)
+    assert set(result.timings) == {"load", "reason", "validate", "write"}
+
+
+def test_dataset_keeps_named_graphs_apart(tmp_path):
+    build(tmp_path)
+    dataset = Dataset()
+    dataset.parse(tmp_path / "calcinosis-kg.nq", format="nquads")
+    names = {g.identifier for g in dataset.graphs() if len(g)}
+    assert names == {GRAPHS["ontology"], GRAPHS["kb"], GRAPHS["inferred"], GRAPHS["shapes"]}
+    inferred = dataset.graph(GRAPHS["inferred"])
+    asserted = Graph().parse(tmp_path / "asserted.ttl")
+    assert not set(inferred) & set(asserted)
+
+
+def test_build_is_deterministic(tmp_path):
+    build(tmp_path / "a")
+    build(tmp_path / "b")
+    for name in sorted(EXPECTED):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_write_atomic_leaves_old_file_on_failure(tmp_path):
+    target = tmp_path / "out.txt"
+    write_atomic(target, b"old")
+    with pytest.raises(TypeError):
+        write_atomic(target, "text where bytes belong")  # fails half-way through the write
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
