@@ -16,6 +16,7 @@ except PackageNotFoundError:  # running from a checkout that is not installed
 from .build import build
 from .loading import load_graph
 from .reasoning import reason
+from .sparql import list_queries, run_query
 from .validation import validate
 
-__all__ = ["__version__", "build", "load_graph", "reason", "validate"]
+__all__ = ["__version__", "build", "list_queries", "load_graph", "reason", "run_query", "validate"]

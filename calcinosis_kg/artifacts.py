@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .resources import kb_files, ontology_file, shapes_file
 
-__all__ = ["input_digest", "release_dir", "ensure_release", "DATASET_FILE"]
+__all__ = ["DATASET_FILE", "ensure_release", "input_digest", "release_dir"]
 
 DATASET_FILE = "calcinosis-kg.nq"
 

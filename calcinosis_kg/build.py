@@ -93,7 +93,7 @@ def build(
     result.findings = findings(report_graph)
     clock.start("write")
     outputs = {
-        "validation-report.ttl": lambda: to_bytes(report_graph, "turtle"),
+        "validation-report.ttl": lambda: to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": lambda: report_text.encode("utf-8"),
     }
     if result.ok:
@@ -102,9 +102,8 @@ def build(
         named[GRAPHS["shapes"]] = shapes
         outputs.update(
             {
-                "asserted.ttl": lambda: to_bytes(reasoning.asserted, "longturtle"),
-                "inferred.ttl": lambda: to_bytes(reasoning.inferred, "longturtle"),
-                "merged.ttl": lambda: to_bytes(merged, "longturtle"),
+                "asserted.ttl": lambda: to_bytes(reasoning.asserted, "turtle"),
+                "inferred.ttl": lambda: to_bytes(reasoning.inferred, "turtle"),
                 "merged.nt": lambda: to_bytes(merged, "nt"),
                 "calcinosis-kg.nq": lambda: dataset_to_bytes(named, "nquads"),
             }

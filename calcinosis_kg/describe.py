@@ -109,7 +109,13 @@ def describe(
             out.add((dist, SPDX.checksum, checksum))
             out.add((checksum, RDF.type, SPDX.Checksum))
             out.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            out.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
+            out.add(
+                (
+                    checksum,
+                    SPDX.checksumValue,
+                    Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary),
+                )
+            )
     return out
 
 

@@ -5,10 +5,11 @@ single-graph formats merge what ``--graph`` selects (``asserted``: ontology, kno
 and user data; ``inferred``: the reasoner's additions; ``all``: both). The SHACL shapes ride
 along only in the dataset formats (with ``asserted`` and ``all``).
 
->>> from rdflib import Graph, URIRef
+>>> from rdflib import Graph
 >>> g = Graph().parse(data="<urn:a> <urn:p> [ <urn:q> 1 ] .", format="turtle")
->>> ordered_graph(g) == ordered_graph(g) and len(ordered_graph(g)) == 2
-True
+>>> xml = ordered_graph(g).serialize(format="xml")
+>>> xml == ordered_graph(g).serialize(format="xml"), len(ordered_graph(g))
+(True, 2)
 >>> FORMATS["rdfxml"].media_type
 'application/rdf+xml'
 """
@@ -18,16 +19,16 @@ from __future__ import annotations
 import gzip as gzip_module
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from rdflib import OWL, RDF, BNode, Dataset, Graph
-from rdflib.compare import to_canonical_graph
+from rdflib import OWL, RDF, Dataset, Graph
 
 from .build import GRAPHS
 from .errors import CalcinosisKGError
 from .namespaces import PREFIXES
 from .resources import resource_dir
-from .serialize import dataset_to_bytes, write_atomic
+from .serialize import canonical, dataset_to_bytes, to_bytes, write_atomic
 
 __all__ = [
     "FORMATS",
@@ -36,8 +37,8 @@ __all__ = [
     "export",
     "export_bytes",
     "graphs_to_bytes",
-    "merged",
     "jsonld_context",
+    "merged",
     "ordered_graph",
     "read_release",
     "select",
@@ -74,16 +75,25 @@ _GRAPH_NAMES = {iri: name for name, iri in GRAPHS.items()}
 
 
 def read_release(folder: str | Path | None = None) -> dict[str, Graph]:
-    """The named graphs of a release folder's ``calcinosis-kg.nq``, by name (``kb``, ...)."""
+    """The named graphs of a release folder's ``calcinosis-kg.nq``, by name (``kb``, ...).
+
+    The graphs are cached per file version and shared: copy one before changing it.
+    """
     from .artifacts import DATASET_FILE, ensure_release
 
     path = Path(folder if folder is not None else ensure_release()) / DATASET_FILE
     if not path.is_file():
         raise CalcinosisKGError(f"{path}: no such release file; run 'calcinosis-kg build' first")
+    return dict(_read_dataset(path.resolve(), path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _read_dataset(path: Path, mtime_ns: int) -> dict[str, Graph]:
+    """The named graphs of an N-Quads file, parsed once per file version (do not modify them)."""
     dataset = Dataset()
     dataset.parse(path, format="nquads")
     graphs: dict[str, Graph] = {}
-    for context in dataset.contexts():
+    for context in dataset.graphs():
         name = _GRAPH_NAMES.get(context.identifier)
         if name is None:
             continue
@@ -107,8 +117,7 @@ def ordered_graph(graph: Graph) -> Graph:
     Serializers that walk the store (RDF/XML, JSON-LD) then write the same bytes every time;
     an ``owl:Ontology`` header comes first.
     """
-    if any(isinstance(term, BNode) for triple in graph for term in triple):
-        graph = to_canonical_graph(graph)
+    graph = canonical(graph)
     headers = set(graph.subjects(RDF.type, OWL.Ontology))
     out = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -145,17 +154,15 @@ def graphs_to_bytes(graphs: dict[str, Graph], fmt: str) -> bytes:
     if fmt == "trig":
         return _trig(graphs)
     if spec.dataset:
-        return dataset_to_bytes({GRAPHS[name]: graph for name, graph in graphs.items()}, spec.rdflib)
+        return dataset_to_bytes(
+            {GRAPHS[name]: graph for name, graph in graphs.items()}, spec.rdflib, canonical=True
+        )
     graph = ordered_graph(merged(graphs))
     if fmt == "jsonld":
         return _jsonld(graph)
     if fmt == "rdfxml":
         return _rdfxml(graph)
-    if fmt == "nt":
-        text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        lines = sorted({line for line in text.splitlines() if line.strip()})
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    return graph.serialize(format=spec.rdflib, encoding="utf-8")
+    return to_bytes(graph, spec.rdflib)
 
 
 def export(
@@ -184,7 +191,7 @@ def _format(fmt: str) -> ExportFormat:
 class _SortedGraph(Graph):
     """A graph whose subjects (``owl:Ontology`` headers first) and their arcs come out sorted."""
 
-    def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002
+    def subjects(self, predicate=None, object=None, unique=False):
         found = set(super().subjects(predicate, object))
         headers = set(super().subjects(RDF.type, OWL.Ontology))
         yield from sorted(found, key=lambda s: (s not in headers, s.n3()))
@@ -213,7 +220,7 @@ def _trig(graphs: dict[str, Graph]) -> bytes:
             if line.startswith("@prefix "):
                 prefixes.add(line)
             elif line.strip() or body:
-                body.append(f"    {line}" if line.strip() else "")
+                body.append(line)  # not indented: long literals span lines
         blocks.append(f"<{GRAPHS[name]}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
     return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
@@ -240,4 +247,3 @@ def _sort_sets(value, key: str | None = None):
             return items
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
     return value
-

@@ -7,10 +7,11 @@ True
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.util import guess_format
 
 from .errors import InputError, InvalidDataError
@@ -36,11 +37,80 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def parse_file(path: Path, graph: Graph | None = None) -> Graph:
-    """Parse one RDF file into ``graph``; a syntax error names the file, line and column."""
+    """Parse one RDF file into ``graph``; a syntax error names the file, line and column.
+
+    Oxigraph's strict parsers read the formats they know (fast, exact error positions); rdflib
+    reads the rest. Blank nodes get stable labels, unique per file.
+    """
     graph = Graph() if graph is None else graph
-    fmt = guess_format(str(path)) or "turtle"
+    oxigraph_format = _OXIGRAPH_FORMATS.get(path.suffix.lower())
+    if oxigraph_format is None:
+        return _parse_with_rdflib(path, graph)
+    import pyoxigraph
+
+    labels = _BlankLabels(hashlib.sha1(path.name.encode()).hexdigest()[:8])
     try:
-        graph.parse(path, format=fmt)
+        triples = [
+            (_term(q.subject, labels), _term(q.predicate, labels), _term(q.object, labels))
+            for q in pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, oxigraph_format))
+        ]
+    except SyntaxError as exc:
+        reason = str(exc.msg).split(": ", 1)[-1]
+        raise InvalidDataError(f"{path}:{exc.lineno}:{exc.offset}: syntax error: {reason}") from exc
+    except (OSError, ValueError) as exc:
+        raise InvalidDataError(f"{path}: cannot parse: {exc}") from exc
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+_OXIGRAPH_FORMATS = {
+    ".ttl": "TURTLE",
+    ".nt": "N_TRIPLES",
+    ".nq": "N_QUADS",
+    ".trig": "TRIG",
+    ".n3": "N3",
+    ".rdf": "RDF_XML",
+    ".owl": "RDF_XML",
+    ".xml": "RDF_XML",
+}
+
+
+class _BlankLabels(dict):
+    """Stable blank-node labels: the file's hash and the order of first appearance.
+
+    The same file always gives the same labels, so outputs need no canonicalisation, and
+    labels from different files never collide.
+    """
+
+    def __init__(self, salt: str):
+        super().__init__()
+        self.salt = salt
+
+    def __missing__(self, key: str) -> BNode:
+        self[key] = BNode(f"b{self.salt}x{len(self)}")
+        return self[key]
+
+
+def _term(term, labels: _BlankLabels):
+    """The rdflib term for a pyoxigraph term."""
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return URIRef(term.value)
+    if kind == "BlankNode":
+        return labels[term.value]
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _parse_with_rdflib(path: Path, graph: Graph) -> Graph:
+    try:
+        graph.parse(path, format=guess_format(str(path)) or "turtle")
     except Exception as exc:  # rdflib raises many kinds; all become one clear message
         raise InvalidDataError(_describe_parse_error(path, exc)) from exc
     return graph
@@ -51,13 +121,8 @@ def load_parts(*data: str | Path, kb: bool = True) -> dict[str, Graph]:
 
     The keys are ``ontology``, ``kb`` (unless ``kb=False``) and ``data`` (only with ``data``).
     """
-    sources = {"ontology": [ontology_file()]}
-    if kb:
-        sources["kb"] = kb_files()
-    if data:
-        sources["data"] = expand_paths(data)
     parts = {}
-    for name, files in sources.items():
+    for name, files in _sources(data, kb).items():
         graph = Graph()
         for path in files:
             parse_file(path, graph)
@@ -68,11 +133,19 @@ def load_parts(*data: str | Path, kb: bool = True) -> dict[str, Graph]:
 def load_graph(*data: str | Path, kb: bool = True) -> Graph:
     """Load the ontology, the knowledge base (unless ``kb=False``) and extra files or folders."""
     graph = Graph()
-    for part in load_parts(*data, kb=kb).values():
-        for prefix, namespace in part.namespaces():
-            graph.bind(prefix, namespace, replace=True)
-        graph += part
+    for files in _sources(data, kb).values():
+        for path in files:
+            parse_file(path, graph)
     return graph
+
+
+def _sources(data: Iterable[str | Path], kb: bool) -> dict[str, list[Path]]:
+    sources = {"ontology": [ontology_file()]}
+    if kb:
+        sources["kb"] = kb_files()
+    if data:
+        sources["data"] = expand_paths(data)
+    return sources
 
 
 def _describe_parse_error(path: Path, exc: Exception) -> str:

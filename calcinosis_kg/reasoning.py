@@ -29,7 +29,6 @@ _REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentCla
 _ERR = "http://www.daml.org/2002/03/agents/agent-ont#"
 
 
-
 @dataclass
 class Reasoning:
     """The outcome of reasoning: asserted and inferred triples apart, and any contradictions."""

@@ -25,7 +25,14 @@ __all__ = ["COLUMNS", "MAPPING_PREDICATES", "Mapping", "curie", "declared_prefix
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 MAPPING_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
-COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification")
+COLUMNS = (
+    "subject_id",
+    "subject_label",
+    "predicate_id",
+    "object_id",
+    "object_label",
+    "mapping_justification",
+)
 JUSTIFICATION = "semapv:ManualMappingCuration"
 _BUILTIN = {
     "skos": str(SKOS),
@@ -71,7 +78,9 @@ def mappings(graph: Graph, prefixes: dict[str, str]) -> list[Mapping]:
     rows = set()
     for predicate in MAPPING_PREDICATES:
         for subject, obj in graph.subject_objects(predicate):
-            if not (isinstance(subject, URIRef) and str(subject).startswith(BASE)) or not isinstance(obj, URIRef):
+            if not (isinstance(subject, URIRef) and str(subject).startswith(BASE)) or not isinstance(
+                obj, URIRef
+            ):
                 continue
             rows.add(
                 Mapping(
@@ -87,7 +96,9 @@ def mappings(graph: Graph, prefixes: dict[str, str]) -> list[Mapping]:
 
 def to_sssom(rows: list[Mapping], prefixes: dict[str, str], version: str = __version__) -> bytes:
     """The SSSOM TSV: a ``#``-prefixed YAML header, then one row per mapping."""
-    used = {value.split(":", 1)[0] for row in rows for value in (row.subject_id, row.predicate_id, row.object_id)}
+    used = {
+        value.split(":", 1)[0] for row in rows for value in (row.subject_id, row.predicate_id, row.object_id)
+    }
     used |= {"semapv", "skos"}
     header = {
         "mapping_set_id": f"{BASE}mappings/calcinosis-kg.sssom.tsv",

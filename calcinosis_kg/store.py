@@ -22,14 +22,25 @@ from dataclasses import dataclass, field
 
 import httpx
 from rdflib import BNode, Graph, URIRef
-from rdflib.compare import to_canonical_graph
 
 from .build import GRAPHS
 from .errors import CalcinosisKGError, LoadError, StoreError
 from .export import merged, read_release
 from .namespaces import BASE
+from .serialize import canonical, to_bytes
 
-__all__ = ["GENID", "PRESETS", "Endpoints", "LoadReport", "Loader", "endpoints", "password_from_env", "payload", "skolemized", "targets"]
+__all__ = [
+    "GENID",
+    "PRESETS",
+    "Endpoints",
+    "LoadReport",
+    "Loader",
+    "endpoints",
+    "password_from_env",
+    "payload",
+    "skolemized",
+    "targets",
+]
 
 log = logging.getLogger("calcinosis_kg")
 
@@ -105,23 +116,34 @@ def skolemized(graph: Graph) -> Graph:
     if not any(isinstance(term, BNode) for triple in graph for term in triple):
         return graph
     out = Graph()
-    for triple in to_canonical_graph(graph):
+    for triple in canonical(graph):
         out.add(tuple(URIRef(GENID + str(t)) if isinstance(t, BNode) else t for t in triple))
     return out
 
 
 def payload(graph: Graph) -> bytes:
     """Sorted N-Triples of ``graph`` (which must be free of blank nodes)."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return ("\n".join(sorted({line for line in text.splitlines() if line.strip()})) + "\n").encode("utf-8")
+    return to_bytes(graph, "nt")
 
 
 def targets(graph_iri: str | None = None, release=None) -> dict[str, Graph]:
-    """What to load: each named graph to its IRI, or with ``graph_iri`` the merged graph there."""
+    """What to load: each named graph to its IRI, or with ``graph_iri`` the merged graph there.
+
+    The skolemized graphs are cached per release version and shared: do not change them.
+    """
     graphs = read_release(release)
-    if graph_iri:
-        return {graph_iri: skolemized(merged({k: g for k, g in graphs.items() if k != "shapes"}))}
-    return {str(GRAPHS[name]): skolemized(graph) for name, graph in sorted(graphs.items())}
+    key = (graph_iri, tuple(sorted((name, id(g), len(g)) for name, g in graphs.items())))
+    if key not in _TARGETS:
+        if graph_iri:
+            found = {graph_iri: skolemized(merged({k: g for k, g in graphs.items() if k != "shapes"}))}
+        else:
+            found = {str(GRAPHS[name]): skolemized(graph) for name, graph in sorted(graphs.items())}
+        _TARGETS.clear()
+        _TARGETS[key] = (graphs, found)  # holding the source graphs keeps their ids unique
+    return dict(_TARGETS[key][1])
+
+
+_TARGETS: dict[tuple, tuple] = {}
 
 
 @dataclass
@@ -161,21 +183,38 @@ class Loader:
         except httpx.TimeoutException as exc:
             raise StoreError(f"{what}: {url} did not answer in time ({exc})") from exc
         except httpx.HTTPError as exc:
-            raise StoreError(f"{what}: connection to {url} failed or dropped: {type(exc).__name__}: {exc}") from exc
+            raise StoreError(
+                f"{what}: connection to {url} failed or dropped: {type(exc).__name__}: {exc}"
+            ) from exc
         if response.status_code not in ok:
             lines = "\n  ".join(response.text.strip().splitlines()[:5])[:600]
-            raise LoadError(f"{what}: HTTP {response.status_code} {response.reason_phrase}" + (f"\n  {lines}" if lines else ""))
+            raise LoadError(
+                f"{what}: HTTP {response.status_code} {response.reason_phrase}"
+                + (f"\n  {lines}" if lines else "")
+            )
         return response
 
     def put(self, graph: str, data: bytes) -> None:
         """Replace ``graph`` with N-Triples ``data``."""
-        self.request("PUT", self.urls.gsp, f"PUT <{graph}>", params=_graph_param(graph), content=data,
-                     headers={"Content-Type": NTRIPLES})
+        self.request(
+            "PUT",
+            self.urls.gsp,
+            f"PUT <{graph}>",
+            params=_graph_param(graph),
+            content=data,
+            headers={"Content-Type": NTRIPLES},
+        )
 
     def get(self, graph: str) -> Graph:
         """The content of ``graph`` (empty if the store does not have it)."""
-        response = self.request("GET", self.urls.gsp, f"GET <{graph}>", ok={200, 404}, params=_graph_param(graph),
-                                headers={"Accept": f"{NTRIPLES}, text/turtle;q=0.9, application/rdf+xml;q=0.5"})
+        response = self.request(
+            "GET",
+            self.urls.gsp,
+            f"GET <{graph}>",
+            ok={200, 404},
+            params=_graph_param(graph),
+            headers={"Accept": f"{NTRIPLES}, text/turtle;q=0.9, application/rdf+xml;q=0.5"},
+        )
         out = Graph()
         if response.status_code == 404:
             return out
@@ -188,12 +227,19 @@ class Loader:
 
     def delete(self, graph: str) -> None:
         """Remove ``graph`` (no error when it is already gone)."""
-        self.request("DELETE", self.urls.gsp, f"DELETE <{graph}>", ok=OK_STATUS | {404}, params=_graph_param(graph))
+        self.request(
+            "DELETE", self.urls.gsp, f"DELETE <{graph}>", ok=OK_STATUS | {404}, params=_graph_param(graph)
+        )
 
     def update(self, text: str) -> None:
         """Run a SPARQL Update at the update endpoint."""
-        self.request("POST", self.urls.update, "SPARQL Update", content=text.encode("utf-8"),
-                     headers={"Content-Type": "application/sparql-update"})
+        self.request(
+            "POST",
+            self.urls.update,
+            "SPARQL Update",
+            content=text.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update"},
+        )
 
     # --- the staged load --------------------------------------------------------------------
     def payload(self, graph: Graph) -> bytes:
@@ -225,7 +271,9 @@ class Loader:
                 self.verify(stage, graphs[target], "staging graph")
             if self.urls.update:
                 report.method = "MOVE"
-                self.update(" ;\n".join(f"MOVE SILENT <{s}> TO {_sparql_graph(t)}" for t, s in staging.items()))
+                self.update(
+                    " ;\n".join(f"MOVE SILENT <{s}> TO {_sparql_graph(t)}" for t, s in staging.items())
+                )
             else:
                 report.method = "PUT"
                 for target in staging:

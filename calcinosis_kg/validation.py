@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, Namespace
 
+from .errors import CalcinosisKGError
 from .loading import parse_file
 from .resources import shapes_file
 
@@ -46,6 +47,8 @@ def validate(data: Graph | str | Path, shapes: Graph | None = None) -> tuple[boo
     conforms, report_graph, report_text = pyshacl.validate(
         graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
+    if not isinstance(report_graph, Graph):  # pyshacl returns its failure instead of a report
+        raise CalcinosisKGError(f"the shapes cannot be applied: {report_text}")
     return bool(conforms), report_graph, str(report_text)
 
 

@@ -1,15 +1,20 @@
-"""Shared fixtures: one reasoned graph per session, and a private artifact folder."""
+"""Shared fixtures: one reasoned graph and one release per session, in a private folder, and a
+real Oxigraph server on 127.0.0.1."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from calcinosis_kg import load_graph, reason
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -34,3 +39,85 @@ def asserted():
 def reasoned(asserted):
     """The reasoned graph (default engine), computed once per session."""
     return reason(asserted)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60.0) -> None:
+    """Poll ``url`` until it answers; fail if the process exits or time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            httpx.get(url, timeout=1.0, trust_env=False)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a server process, killing it if it does not stop."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class OxigraphServer:
+    """``oxigraph serve`` on a free loopback port, persisted in ``location``."""
+
+    def __init__(self, location: Path):
+        self.location, self.port, self.process = location, free_port(), None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> OxigraphServer:
+        binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_up(f"{self.url}/query?query=ASK%7B%7D", self.process)
+        except BaseException:
+            stop(self.process)
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+
+
+@pytest.fixture(scope="session")
+def release() -> Path:
+    """The release folder of the current inputs, built once per session."""
+    from calcinosis_kg.artifacts import ensure_release
+
+    return ensure_release()
+
+
+@pytest.fixture
+def oxigraph(tmp_path_factory):
+    """A fresh Oxigraph server, stopped at the end of the test."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph")).start()
+    yield server
+    server.stop()

@@ -11,7 +11,7 @@ from calcinosis_kg.build import GRAPHS
 from calcinosis_kg.serialize import write_atomic
 
 EXPECTED = {
-    "asserted.ttl", "inferred.ttl", "merged.ttl", "merged.nt", "calcinosis-kg.nq",
+    "asserted.ttl", "inferred.ttl", "merged.nt", "calcinosis-kg.nq",
     "validation-report.ttl", "validation-report.txt", "build-info.json",
 }
 
@@ -21,7 +21,8 @@ def test_build_writes_every_artifact(tmp_path, reasoned):
     assert result.ok, result.errors or result.violations[:3]
     assert {p.name for p in tmp_path.iterdir()} == EXPECTED
     merged = Graph().parse(tmp_path / "merged.nt")
-    assert isomorphic(merged, Graph().parse(tmp_path / "merged.ttl"))
+    asserted = Graph().parse(tmp_path / "asserted.ttl") + Graph().parse(tmp_path / "inferred.ttl")
+    assert isomorphic(merged, asserted)
     assert len(merged) == len(reasoned.asserted) + len(reasoned.inferred)
     assert set(result.timings) == {"load", "reason", "validate", "write"}
 

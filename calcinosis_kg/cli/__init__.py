@@ -16,14 +16,14 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import CalcinosisKGError
-from . import pipeline, store
+from . import pipeline, query, store
 
 __all__ = ["EXIT_ERROR", "EXIT_INVALID", "EXIT_OK", "main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
 #: Modules that add subcommands; each has ``register(subparsers)``.
-COMMAND_MODULES = [pipeline, store]
+COMMAND_MODULES = [pipeline, store, query]
 
 log = logging.getLogger("calcinosis_kg")
 

@@ -47,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="load the graph into a triplestore (SPARQL 1.1 Graph Store Protocol), staged and verified",
         description="Presets: "
         + "; ".join(f"--store {name} --endpoint {base}" for name, (base, _) in PRESETS.items())
-        + ". Exit codes: 0 loaded, 1 load refused or garbled (targets untouched), 2 usage or connection error.",
+        + ". Exit codes: 0 loaded, 1 load refused or garbled (targets untouched),"
+        " 2 usage or connection error.",
     )
     p.add_argument("--store", choices=list(PRESETS), help="derive the URLs from --endpoint")
     p.add_argument("--endpoint", metavar="URL", help="base URL of the store (see the presets)")
@@ -73,10 +74,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--host", default=DEFAULTS["host"], help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=DEFAULTS["port"], help="port (default: 7878)")
-    p.add_argument("--workers", type=int, default=DEFAULTS["workers"], help="queries run at once (default: 4)")
+    p.add_argument(
+        "--workers", type=int, default=DEFAULTS["workers"], help="queries run at once (default: 4)"
+    )
     p.add_argument("--queue", type=int, default=DEFAULTS["queue"], help="queries that may wait (default: 16)")
-    p.add_argument("--time-limit", type=float, default=DEFAULTS["time_limit"], help="seconds per query (default: 10)")
-    p.add_argument("--max-rows", type=int, default=DEFAULTS["max_rows"], help="rows per answer (default: 10000)")
+    p.add_argument(
+        "--time-limit", type=float, default=DEFAULTS["time_limit"], help="seconds per query (default: 10)"
+    )
+    p.add_argument(
+        "--max-rows", type=int, default=DEFAULTS["max_rows"], help="rows per answer (default: 10000)"
+    )
     _release(p)
     p.set_defaults(run=run_serve)
 
@@ -156,8 +163,13 @@ def run_load(args: argparse.Namespace) -> int:
         report = loader.load(graphs)
     for graph, count in report.triples.items():
         print(f"{count:>8}  <{graph}>")
-    log.info("loaded %d triples into %d graph(s) by %s in %.2f s", sum(report.triples.values()),
-             len(report.triples), report.method, report.seconds)
+    log.info(
+        "loaded %d triples into %d graph(s) by %s in %.2f s",
+        sum(report.triples.values()),
+        len(report.triples),
+        report.method,
+        report.seconds,
+    )
     return 0
 
 

@@ -16,7 +16,14 @@ __all__ = ["DEFAULTS", "canned_queries", "serve"]
 
 log = logging.getLogger("calcinosis_kg")
 
-DEFAULTS = {"host": "127.0.0.1", "port": 7878, "workers": 4, "queue": 16, "time_limit": 10.0, "max_rows": 10_000}
+DEFAULTS = {
+    "host": "127.0.0.1",
+    "port": 7878,
+    "workers": 4,
+    "queue": 16,
+    "time_limit": 10.0,
+    "max_rows": 10_000,
+}
 
 
 def canned_queries() -> list[dict]:

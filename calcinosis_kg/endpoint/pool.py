@@ -53,8 +53,14 @@ class _Worker:
 class WorkerPool:
     """Worker processes that each hold the dataset and answer one query at a time."""
 
-    def __init__(self, dataset: str | Path, size: int = 4, queue: int = 16, time_limit: float = 10.0,
-                 max_rows: int = 10_000):
+    def __init__(
+        self,
+        dataset: str | Path,
+        size: int = 4,
+        queue: int = 16,
+        time_limit: float = 10.0,
+        max_rows: int = 10_000,
+    ):
         self.dataset, self.size, self.queue = str(dataset), size, queue
         self.time_limit, self.max_rows = float(time_limit), max_rows
         self._context = multiprocessing.get_context("spawn")
@@ -79,8 +85,9 @@ class WorkerPool:
         """How many workers are free right now."""
         return self._idle.qsize() if self._idle else 0
 
-    async def run(self, query: str, accept: list[str],
-                  disconnected: Callable[[], Awaitable[bool]] | None = None) -> Answer:
+    async def run(
+        self, query: str, accept: list[str], disconnected: Callable[[], Awaitable[bool]] | None = None
+    ) -> Answer:
         """Answer ``query`` in a worker; raise Busy, TimeLimit or Disconnected."""
         if self._idle.empty() and self._waiting >= self.queue:
             raise Busy(f"{self.size} queries running and {self._waiting} waiting")
@@ -99,7 +106,7 @@ class WorkerPool:
                 if remaining <= 0:
                     raise TimeLimit(f"the query ran longer than {self.time_limit:g} s and was stopped")
                 if await self._readable(worker, min(remaining, 0.1)):
-                    kind, answer = worker.conn.recv()
+                    _kind, answer = worker.conn.recv()
                     break
                 if disconnected is not None and await disconnected():
                     raise Disconnected("the client went away")
@@ -132,7 +139,9 @@ class WorkerPool:
         self._all.discard(worker)
         worker.kill()
         task = asyncio.get_running_loop().create_task(self._spawn())
-        task.add_done_callback(lambda t: t.exception() and log.error("worker restart failed: %s", t.exception()))
+        task.add_done_callback(
+            lambda t: t.exception() and log.error("worker restart failed: %s", t.exception())
+        )
 
     async def _spawn(self) -> None:
         worker = _Worker(self._context, self.dataset, self.max_rows)

@@ -27,10 +27,20 @@ __all__ = ["GRAPH_TYPES", "RESULT_TYPES", "Answer", "execute", "main"]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 JSON, XML = "application/sparql-results+json", "application/sparql-results+xml"
-RESULT_TYPES = {JSON: "json", "application/json": "json", XML: "xml", "application/xml": "xml",
-                "text/csv": "csv", "text/tab-separated-values": "tsv"}
-GRAPH_TYPES = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-               "text/plain": ox.RdfFormat.N_TRIPLES, "application/ld+json": ox.RdfFormat.JSON_LD}
+RESULT_TYPES = {
+    JSON: "json",
+    "application/json": "json",
+    XML: "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
 
 
 @dataclass
@@ -110,8 +120,10 @@ def _json_term(term) -> dict:
 
 
 def _json(names, rows) -> bytes:
-    bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
-    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+    bindings = [{n: _json_term(t) for n, t in zip(names, row, strict=False) if t is not None} for row in rows]
+    return json.dumps(
+        {"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False
+    ).encode()
 
 
 def _xml_term(term) -> str:
@@ -131,7 +143,11 @@ def _xml(names, rows) -> bytes:
     out += [f"<variable name={quoteattr(n)}/>" for n in names]
     out.append("</head>\n<results>")
     for row in rows:
-        cells = [f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>" for n, t in zip(names, row) if t is not None]
+        cells = [
+            f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
+            for n, t in zip(names, row, strict=False)
+            if t is not None
+        ]
         out.append("<result>" + "".join(cells) + "</result>")
     out.append("</results>\n</sparql>\n")
     return "\n".join(out).encode()
@@ -142,7 +158,9 @@ def _csv(names, rows) -> bytes:
     writer = csv.writer(out)  # RFC 4180: CRLF line ends
     writer.writerow(names)
     for row in rows:
-        writer.writerow(["" if t is None else f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value for t in row])
+        writer.writerow(
+            ["" if t is None else f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value for t in row]
+        )
     return out.getvalue().encode()
 
 

@@ -13,7 +13,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ..errors import QueryError
@@ -95,7 +95,7 @@ def query_names() -> list[str]:
     return list(_files())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str, path: Path, mtime: float) -> QuerySpec:
     text = path.read_text(encoding="utf-8")
     return QuerySpec(name=name, path=path, text=text, header=parse_header(text))

@@ -10,6 +10,7 @@ known prefixes, is part of every selection.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from ..errors import QueryError
@@ -74,7 +75,9 @@ class OxigraphEngine:
         if isinstance(answer, ox.QueryTriples):
             triples = []
             for t in answer:
-                triples.append((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+                triples.append(
+                    (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
+                )
             return QueryResult("graph", triples=triples)
         columns = [v.value for v in answer.variables]
         result = QueryResult("select", columns)
@@ -100,7 +103,9 @@ class RdflibEngine:
         from rdflib import Dataset
 
         self.dataset = Dataset(default_union=True)
-        self.dataset.parse(str(path), format="nquads")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.dataset.parse(str(path), format="nquads")
         self._views: dict[str, object] = {}
 
     def _view(self, graph: str):
@@ -122,6 +127,11 @@ class RdflibEngine:
         from rdflib import Variable
 
         init = {Variable(k): to_rdflib(v) for k, v in (bindings or {}).items()}
+        with warnings.catch_warnings():  # rdflib 7.x warns about its own Dataset API, per triple
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return self._run(text, graph, init, limit)
+
+    def _run(self, text, graph, init, limit):
         try:
             answer = self._view(graph).query(text, initBindings=init)
         except Exception as exc:  # the parser raises pyparsing errors
@@ -140,7 +150,7 @@ class RdflibEngine:
                 result.truncated = True
                 break
             row = {}
-            for c, value in zip(columns, solution):
+            for c, value in zip(columns, solution, strict=False):
                 if value is not None:
                     row[c] = from_rdflib(value)
             result.rows.append(row)

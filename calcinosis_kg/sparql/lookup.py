@@ -5,7 +5,7 @@ mappings and the prefix table of the shapes graph; ``ckg:``/``kb:`` CURIEs direc
 IRI. An unknown or ambiguous value is a :class:`~calcinosis_kg.errors.QueryError` that lists
 the close matches.
 
->>> normalize("  Paget’s   Disease ")
+>>> normalize("  Paget\u2019s   Disease ")
 "paget's disease"
 """
 
@@ -49,7 +49,9 @@ SELECT DISTINCT ?entity ?relation ?target WHERE {
 }"""
 PREFIX_QUERY = """
 PREFIX sh: <http://www.w3.org/ns/shacl#>
-SELECT DISTINCT ?prefix ?namespace WHERE { ?node sh:declare ?d . ?d sh:prefix ?prefix ; sh:namespace ?namespace . }
+SELECT DISTINCT ?prefix ?namespace WHERE {
+  ?node sh:declare ?d . ?d sh:prefix ?prefix ; sh:namespace ?namespace .
+}
 """
 _CURIE = re.compile(r"^([A-Za-z_][\w.-]*):(\S*)$")
 _MATCH_RANK = {
@@ -60,7 +62,7 @@ _MATCH_RANK = {
 
 def normalize(text: str) -> str:
     """Fold case, quotes and spaces, for matching labels."""
-    return " ".join(text.replace("’", "'").casefold().split())
+    return " ".join(text.replace("\u2019", "'").casefold().split())
 
 
 class Resolver:

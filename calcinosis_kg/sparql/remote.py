@@ -53,7 +53,9 @@ def with_values(text: str, bindings: dict[str, Term]) -> str:
     if not bindings:
         return text
     names = list(bindings)
-    block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(bindings[n].n3() for n in names)}) }}\n"
+    variables = " ".join("?" + n for n in names)
+    terms = " ".join(bindings[n].n3() for n in names)
+    block = f"\n  VALUES ({variables}) {{ ({terms}) }}\n"
     at = _where_brace(text) + 1
     return text[:at] + block + text[at:]
 
@@ -70,7 +72,9 @@ class EndpointEngine:
 
     def run(self, text: str, graph: str = "all", bindings: dict[str, Term] | None = None, limit=None):
         if graph != "all":
-            raise QueryError("--graph asserted|inferred needs the local release; an endpoint has its own graphs")
+            raise QueryError(
+                "--graph asserted|inferred needs the local release; an endpoint has its own graphs"
+            )
         body = with_values(text, bindings or {}).encode("utf-8")
         request = urllib.request.Request(
             self.url,

@@ -1,9 +1,8 @@
 """Query results and their formats: SPARQL 1.1 JSON, XML, CSV and TSV, a text table, and RDF.
 
 >>> r = QueryResult("select", ["type", "n"], [{"type": Term.iri("urn:x"), "n": Term.literal(2)}])
->>> print(r.to_csv().strip())
-type,n
-urn:x,2
+>>> r.to_csv().splitlines()
+['type,n', 'urn:x,2']
 >>> r.to_json()["results"]["bindings"][0]["n"]["datatype"]
 'http://www.w3.org/2001/XMLSchema#integer'
 >>> print(r.to_table())
@@ -119,7 +118,9 @@ class QueryResult:
         """SPARQL Query Results XML."""
         head = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
         if self.kind == "ask":
-            return head + f"  <head/>\n  <boolean>{'true' if self.boolean else 'false'}</boolean>\n</sparql>\n"
+            return (
+                head + f"  <head/>\n  <boolean>{'true' if self.boolean else 'false'}</boolean>\n</sparql>\n"
+            )
         parts = [head, "  <head>\n"]
         parts += [f"    <variable name={quoteattr(c)}/>\n" for c in self.columns]
         parts.append("  </head>\n  <results>\n")
@@ -138,9 +139,9 @@ class QueryResult:
             return "true" if self.boolean else "false"
         cells = [[_short(row.get(c), width) for c in self.columns] for row in self.rows]
         widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(self.columns)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths)).rstrip()]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=False)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=False)).rstrip() for r in cells]
         return "\n".join(lines)
 
     def to_ntriples(self) -> str:

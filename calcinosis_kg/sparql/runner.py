@@ -1,7 +1,9 @@
 """Run a canned or ad-hoc query: check it, bind its parameters, enforce the time and row limits.
 
->>> r = run_query("types")
->>> "type" in r.columns and len(r.rows) >= 6
+>>> spec, ad_hoc = get_spec("types")
+>>> spec.name, ad_hoc
+('types', False)
+>>> get_spec("SELECT * WHERE { ?s ?p ?o }")[1]
 True
 """
 
@@ -15,6 +17,7 @@ from ..errors import QueryError
 from .catalog import QuerySpec, load_query, parse_header, query_names
 from .params import bind_params
 from .results import QueryResult
+from .terms import Term
 
 __all__ = ["DEFAULT_LIMIT", "DEFAULT_TIMEOUT", "get_spec", "open_engine", "run_query"]
 
@@ -28,7 +31,9 @@ def get_spec(name_or_text: str) -> tuple[QuerySpec, bool]:
     text = name_or_text.strip()
     if re.fullmatch(r"[\w./-]+", text) and not text.lower().startswith(("select", "ask", "construct")):
         return load_query(text), False
-    return QuerySpec(name="ad-hoc query", path=Path("-"), text=name_or_text, header=parse_header(name_or_text)), True
+    return QuerySpec(
+        name="ad-hoc query", path=Path("-"), text=name_or_text, header=parse_header(name_or_text)
+    ), True
 
 
 def open_engine(engine: str = "oxigraph", endpoint: str | None = None, dataset=None, timeout=DEFAULT_TIMEOUT):
@@ -81,7 +86,18 @@ def run_query(
     resolve = _resolver(runner).resolve if needs_lookup else None
     runs = bind_params(spec, params, resolve)
     results = [_execute(runner, spec.text, graph, bindings, limit, timeout) for bindings in runs]
-    return results[0] if len(results) == 1 else _intersect(results, spec.key, limit)
+    result = results[0] if len(results) == 1 else _intersect(results, spec.key, limit)
+    return _sort_lists(result, spec.header.get("lists") or [])
+
+
+def _sort_lists(result: QueryResult, columns: list[str]) -> QueryResult:
+    """Sort the parts of concatenated (GROUP_CONCAT) columns, whose order no engine fixes."""
+    for row in result.rows:
+        for column in columns:
+            if column in row:
+                parts = sorted(row[column].value.split("; "), key=str.casefold)
+                row[column] = Term.literal("; ".join(parts))
+    return result
 
 
 def _intersect(results: list[QueryResult], key: list[str], limit) -> QueryResult:

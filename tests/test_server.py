@@ -1,0 +1,181 @@
+"""The read-only SPARQL endpoint (``calcinosis-kg serve``) as a subprocess on a free port."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from conftest import free_port, stop, wait_until_up
+from rdflib import Graph
+from test_store import compare_canned_queries
+
+from calcinosis_kg.artifacts import DATASET_FILE
+
+TIME_LIMIT, MAX_ROWS = 3.0, 1000
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def endpoint(release):
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "calcinosis_kg",
+            "-q",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--queue",
+            "1",
+            "--time-limit",
+            str(TIME_LIMIT),
+            "--max-rows",
+            str(MAX_ROWS),
+            "--release",
+            str(release),
+        ],
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", process)
+        yield f"http://127.0.0.1:{port}/sparql"
+    finally:
+        stop(process)
+
+
+def ask(url: str, query: str, accept: str = "application/sparql-results+json", method="GET", **kwargs):
+    if method == "GET":
+        return httpx.get(url, params={"query": query}, headers={"Accept": accept}, trust_env=False, **kwargs)
+    return httpx.post(url, data={"query": query}, headers={"Accept": accept}, trust_env=False, **kwargs)
+
+
+def test_canned_queries_answer_as_locally(endpoint, release):
+    compare_canned_queries(endpoint, release / DATASET_FILE)
+
+
+def test_home_page_lists_the_canned_queries(endpoint):
+    from calcinosis_kg.endpoint import canned_queries
+
+    page = httpx.get(endpoint.rsplit("/", 1)[0] + "/", trust_env=False).text
+    assert "<textarea" in page
+    for spec in canned_queries():
+        assert f"<code>{spec['name']}</code>" in page
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ],
+)
+def test_select_formats_and_row_cap(endpoint, accept):
+    response = ask(endpoint, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", accept, method="POST")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(accept)
+    assert response.headers["x-sparql-max-rows"] == str(MAX_ROWS)
+    assert response.headers["x-sparql-truncated"] == "true"
+    if accept.endswith("json"):
+        assert len(response.json()["results"]["bindings"]) == MAX_ROWS
+    if accept == "text/tab-separated-values":
+        assert len(response.text.splitlines()) == MAX_ROWS + 1
+
+
+@pytest.mark.parametrize(
+    "accept,fmt",
+    [("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld")],
+)
+def test_construct_formats(endpoint, accept, fmt):
+    response = ask(endpoint, "CONSTRUCT WHERE { ?s a ?o } LIMIT 20", accept)
+    assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
+    assert len(Graph().parse(data=response.text, format=fmt)) == 20
+
+
+def test_updates_are_refused(endpoint):
+    update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    posted = httpx.post(endpoint, content=update, headers={"Content-Type": "application/sparql-update"})
+    assert posted.status_code == 403
+    assert httpx.post(endpoint, data={"update": update}).status_code == 403
+    assert httpx.get(endpoint, params={"update": update}).status_code == 403
+    assert ask(endpoint, update).status_code == 400
+    assert ask(endpoint, "ASK { <urn:a> <urn:b> <urn:c> }").json()["boolean"] is False
+
+
+def test_service_is_refused_without_a_connection(endpoint):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    port, seen = listener.getsockname()[1], []
+
+    def watch():
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                seen.append(listener.accept())
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    for text in (
+        f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        f"select * {{ service silent <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+    ):
+        assert ask(endpoint, text).status_code == 403
+    watcher.join()
+    listener.close()
+    assert seen == []
+
+
+def test_a_runaway_query_is_stopped_while_a_small_one_answers(endpoint):
+    with ThreadPoolExecutor(1) as pool:
+        started = time.monotonic()
+        runaway = pool.submit(ask, endpoint, RUNAWAY, timeout=30)
+        time.sleep(0.3)
+        small = ask(endpoint, "ASK { ?s ?p ?o }")
+        assert small.status_code == 200 and time.monotonic() - started < TIME_LIMIT
+        assert runaway.result().status_code == 504
+        assert TIME_LIMIT <= time.monotonic() - started < TIME_LIMIT + 2
+    assert wait_for_answer(endpoint, 10).status_code == 200  # the killed worker was replaced
+
+
+def test_a_client_disconnect_frees_the_worker(endpoint):
+    wait_for_answer(endpoint, 10)
+    started = time.monotonic()
+    for _ in range(2):  # occupy both workers, then hang up
+        with pytest.raises(httpx.ReadTimeout):
+            ask(endpoint, RUNAWAY, timeout=0.3)
+    answer = wait_for_answer(endpoint, TIME_LIMIT)
+    assert answer.status_code == 200
+    assert time.monotonic() - started < TIME_LIMIT + 0.3  # before the time limit would have freed them
+
+
+def test_too_many_queries_are_refused_with_503(endpoint):
+    wait_for_answer(endpoint, 10)
+    with ThreadPoolExecutor(3) as pool:
+        running = [pool.submit(ask, endpoint, RUNAWAY, timeout=30) for _ in range(3)]  # 2 run, 1 waits
+        time.sleep(0.5)
+        refused = ask(endpoint, "ASK { ?s ?p ?o }")
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
+        assert {r.result().status_code for r in running} <= {503, 504}
+
+
+def wait_for_answer(endpoint: str, seconds: float) -> httpx.Response:
+    """Retry a small query until a worker answers it (workers restart after a kill)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = ask(endpoint, "ASK { ?s ?p ?o }", timeout=seconds)
+        if response.status_code == 200 or time.monotonic() > deadline:
+            return response
+        time.sleep(0.1)
