@@ -14,17 +14,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from . import __version__
 from .loading import load_parts, parse_file
 from .namespaces import GRAPH
+from .quality import quality_failures
 from .reasoning import Reasoning, reason
 from .resources import shapes_file
 from .serialize import dataset_to_bytes, to_bytes, write_atomic
 from .validation import Finding, findings, validate
 
-__all__ = ["GRAPHS", "BuildResult", "build", "reasoned_parts"]
+__all__ = ["GRAPHS", "BuildResult", "build", "build_dataset", "reasoned_parts"]
 
 #: The named graphs of the released dataset.
 GRAPHS = {
@@ -44,6 +45,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    quality: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -54,8 +56,8 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        """True when reasoning found no contradiction and the graph conforms."""
-        return not self.errors and not self.violations
+        """True when reasoning found no contradiction, the graph conforms and every quality check passes."""
+        return not self.errors and not self.violations and not self.quality
 
 
 def reasoned_parts(
@@ -91,21 +93,22 @@ def build(
     shapes = parse_file(shapes_file())
     conforms, report_graph, report_text = validate(merged, shapes)
     result.findings = findings(report_graph)
+    clock.start("check")
+    nquads = dataset_to_bytes(_named_graphs(parts, reasoning, shapes), "nquads")
+    result.quality = quality_failures(nquads)
     clock.start("write")
     outputs = {
         "validation-report.ttl": lambda: to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": lambda: report_text.encode("utf-8"),
     }
     if result.ok:
-        named = {GRAPHS[name]: graph for name, graph in parts.items()}
-        named[GRAPHS["inferred"]] = reasoning.inferred
-        named[GRAPHS["shapes"]] = shapes
         outputs.update(
             {
                 "asserted.ttl": lambda: to_bytes(reasoning.asserted, "turtle"),
                 "inferred.ttl": lambda: to_bytes(reasoning.inferred, "turtle"),
                 "merged.nt": lambda: to_bytes(merged, "nt"),
-                "calcinosis-kg.nq": lambda: dataset_to_bytes(named, "nquads"),
+                "calcinosis-kg.nq": lambda: nquads,
+                "mappings.sssom.tsv": lambda: _sssom(reasoning.asserted, shapes),
             }
         )
     result.counts = {
@@ -124,6 +127,7 @@ def build(
         "conforms": conforms,
         "ok": result.ok,
         "errors": result.errors,
+        "quality": result.quality,
         "counts": result.counts,
         "graphs": {name: str(iri) for name, iri in GRAPHS.items()},
     }
@@ -132,6 +136,27 @@ def build(
     result.files.append(info_path)
     clock.start(None)
     return result
+
+
+def build_dataset(*data: str | Path, reasoner: str = "reasonable") -> tuple[bytes, Reasoning]:
+    """The reasoned dataset as N-Quads (named graphs), without validation or files."""
+    parts, reasoning = reasoned_parts(*data, reasoner=reasoner)
+    named = _named_graphs(parts, reasoning, parse_file(shapes_file()))
+    return dataset_to_bytes(named, "nquads"), reasoning
+
+
+def _named_graphs(parts: dict[str, Graph], reasoning: Reasoning, shapes: Graph) -> dict[URIRef, Graph]:
+    named = {GRAPHS[name]: graph for name, graph in parts.items()}
+    named[GRAPHS["inferred"]] = reasoning.inferred
+    named[GRAPHS["shapes"]] = shapes
+    return named
+
+
+def _sssom(asserted: Graph, shapes: Graph) -> bytes:
+    from .sssom import declared_prefixes, mappings, to_sssom
+
+    prefixes = declared_prefixes(shapes)
+    return to_sssom(mappings(asserted, prefixes), prefixes)
 
 
 def _quiet(_: str) -> None:

@@ -11,8 +11,14 @@ from calcinosis_kg.build import GRAPHS
 from calcinosis_kg.serialize import write_atomic
 
 EXPECTED = {
-    "asserted.ttl", "inferred.ttl", "merged.nt", "calcinosis-kg.nq",
-    "validation-report.ttl", "validation-report.txt", "build-info.json",
+    "asserted.ttl",
+    "inferred.ttl",
+    "merged.nt",
+    "mappings.sssom.tsv",
+    "calcinosis-kg.nq",
+    "validation-report.ttl",
+    "validation-report.txt",
+    "build-info.json",
 }
 
 

@@ -104,9 +104,13 @@ def test_contradiction_fails_build_and_keeps_previous_output(tmp_path, capsys):
     out = tmp_path / "dist"
     assert main(["--quiet", "build", "--out", str(out)]) == 0
     before = (out / "merged.nt").read_bytes()
-    clash = write(tmp_path, "clash.ttl", "<https://w3id.org/calcinosis-kg/entity/x> a "
-                  "<https://w3id.org/calcinosis-kg/ontology/AnatomicalSite> , "
-                  "<https://w3id.org/calcinosis-kg/ontology/Drug> .\n")
+    clash = write(
+        tmp_path,
+        "clash.ttl",
+        "<https://w3id.org/calcinosis-kg/entity/x> a "
+        "<https://w3id.org/calcinosis-kg/ontology/AnatomicalSite> , "
+        "<https://w3id.org/calcinosis-kg/ontology/Drug> .\n",
+    )
     assert main(["--quiet", "build", "--out", str(out), "--data", str(clash)]) == 1
     assert "contradiction:" in capsys.readouterr().err
     assert (out / "merged.nt").read_bytes() == before
@@ -142,5 +146,7 @@ def test_verbose_shows_traceback_on_runtime_error(tmp_path, capsys, monkeypatch)
 
 
 def test_python_dash_m_runs_the_cli():
-    done = subprocess.run([sys.executable, "-m", "calcinosis_kg", "--version"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "calcinosis_kg", "--version"], capture_output=True, text=True
+    )
     assert done.returncode == 0 and done.stdout.startswith("calcinosis-kg ")

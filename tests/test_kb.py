@@ -4,6 +4,7 @@ Loads every kb/**/*.ttl file and ontology/calcinosis.ttl with rdflib and checks 
 against the source documents, mappings against the reference identifiers, a hand-written
 checklist of claims, the structure of claims/evidence/entities, and the conflicts.
 """
+
 import collections
 import csv
 import gzip
@@ -39,9 +40,9 @@ def _load(files):
     return g
 
 
-KBG = _load(KB_FILES)          # the knowledge base alone
-ONTO = _load([ONTOLOGY])       # the ontology alone
-G = KBG + ONTO                 # both
+KBG = _load(KB_FILES)  # the knowledge base alone
+ONTO = _load([ONTOLOGY])  # the ontology alone
+G = KBG + ONTO  # both
 
 
 def norm(s):
@@ -52,7 +53,7 @@ def local(term):
     s = str(term)
     for ns in (KB, CKG, CLAIM, EV, SRC, CONFLICT):
         if s.startswith(str(ns)):
-            return s[len(str(ns)):]
+            return s[len(str(ns)) :]
     if term == RDFS.subClassOf:
         return "subClassOf"
     raise AssertionError(f"unexpected namespace: {term}")
@@ -89,6 +90,7 @@ def find_claim(s, p, o):
 # 0. Parsing and sanity
 # ---------------------------------------------------------------------------
 
+
 def test_kb_files_present_and_parse():
     assert len(KB_FILES) >= 15, [f.name for f in KB_FILES]
     for f in KB_FILES:
@@ -101,10 +103,13 @@ def test_kb_files_present_and_parse():
 # 1. Excerpts are verbatim
 # ---------------------------------------------------------------------------
 
+
 def _seed_texts():
     if not SEEDS.is_dir():
         return None
-    return {name: norm((SEEDS / name).read_text(encoding="utf-8")) for name in SOURCES if (SEEDS / name).exists()}
+    return {
+        name: norm((SEEDS / name).read_text(encoding="utf-8")) for name in SOURCES if (SEEDS / name).exists()
+    }
 
 
 SEED_TEXTS = _seed_texts()
@@ -132,12 +137,27 @@ def test_excerpt_verbatim(evidence):
 # 2. Mappings
 # ---------------------------------------------------------------------------
 
-MAPPING_PREDICATES = {SKOS.exactMatch: "exact", SKOS.closeMatch: "close", SKOS.broadMatch: "broad",
-                      SKOS.narrowMatch: "narrow", SKOS.relatedMatch: "related"}
+MAPPING_PREDICATES = {
+    SKOS.exactMatch: "exact",
+    SKOS.closeMatch: "close",
+    SKOS.broadMatch: "broad",
+    SKOS.narrowMatch: "narrow",
+    SKOS.relatedMatch: "related",
+}
 LOCAL_ID = {
-    "DOID": r"\d+", "MONDO": r"\d{7}", "HP": r"\d{7}", "MAXO": r"\d{7}", "CHEBI": r"\d+", "UBERON": r"\d{7}",
-    "OBI": r"\d{7}", "NCIT": r"C\d+", "ICD10CM": r"[A-Z]\d{2}(\.[0-9A-Z]{1,4})?", "MESH": r"[CD]\d{6,9}",
-    "UMLS": r"C\d{7}", "ORDO": r"\d+", "OMIM": r"\d{6}",
+    "DOID": r"\d+",
+    "MONDO": r"\d{7}",
+    "HP": r"\d{7}",
+    "MAXO": r"\d{7}",
+    "CHEBI": r"\d+",
+    "UBERON": r"\d{7}",
+    "OBI": r"\d{7}",
+    "NCIT": r"C\d+",
+    "ICD10CM": r"[A-Z]\d{2}(\.[0-9A-Z]{1,4})?",
+    "MESH": r"[CD]\d{6,9}",
+    "UMLS": r"C\d{7}",
+    "ORDO": r"\d+",
+    "OMIM": r"\d{6}",
 }
 OBSOLETE = {"MONDO:0000101", "MONDO:0019163"}
 IRI_FORMS = [
@@ -161,122 +181,122 @@ def to_curie(iri):
 MAPPINGS = sorted((s, p, o) for p in MAPPING_PREDICATES for s, o in KBG.subject_objects(p))
 
 TERMS_ENTITY = {
-    'ckg:Calcinosis': 'calcinosis',
-    'kb:dystrophic-calcinosis-cutis': 'dystrophic calcinosis',
-    'kb:metastatic-calcinosis-cutis': 'metastatic calcinosis',
-    'kb:iatrogenic-calcinosis-cutis': 'iatrogenic calcinosis',
-    'kb:idiopathic-calcinosis-cutis': 'idiopathic calcinosis',
-    'kb:crest-syndrome': 'CREST syndrome',
-    'kb:systemic-sclerosis': 'systemic sclerosis',
-    'kb:dermatomyositis': 'dermatomyositis',
-    'kb:systemic-lupus-erythematosus': 'systemic lupus erythematosus',
-    'kb:rheumatoid-arthritis': 'rheumatoid arthritis',
-    'kb:chronic-kidney-disease': 'chronic kidney disease',
-    'kb:kidney-failure': 'kidney failure',
-    'kb:hyperparathyroidism': 'hyperparathyroidism',
-    'kb:tertiary-hyperparathyroidism': 'tertiary hyperparathyroidism',
-    'kb:hypoparathyroidism': 'hypoparathyroidism',
-    'kb:hypercalcemia': 'hypercalcemia',
-    'kb:hyperphosphatemia': 'hyperphosphatemia',
-    'kb:hypophosphatemia': 'hypophosphatemia',
-    'kb:hypervitaminosis-d': 'hypervitaminosis D',
-    'kb:hypervitaminosis-a': 'hypervitaminosis A',
-    'kb:milk-alkali-syndrome': 'milk-alkali syndrome',
-    'kb:sarcoidosis': 'sarcoidosis',
-    'kb:wilson-disease': 'Wilson disease',
-    'kb:chronic-graft-versus-host-disease': 'chronic graft-versus-host disease',
-    'kb:paget-disease-of-bone': 'Paget disease of bone',
-    'kb:myeloma': 'multiple myeloma',
-    'kb:bone-tumour': 'bone tumor',
-    'kb:down-syndrome': 'Down syndrome',
-    'kb:hyperthyroidism': 'hyperthyroidism',
-    'kb:acne': 'acne',
-    'kb:injury': 'trauma/injury',
-    'kb:infection': 'infection',
-    'kb:subcutaneous-nodule': 'subcutaneous nodule',
-    'kb:skin-ulcer': 'skin ulcer',
-    'kb:joint-pain': 'joint pain (arthralgia)',
-    'kb:limited-range-of-motion': 'limited joint range of motion',
-    'kb:joint-stiffness': 'joint stiffness',
-    'kb:muscle-weakness': 'muscle weakness',
-    'kb:numbness': 'numbness',
-    'kb:tingling': 'paresthesia',
-    'kb:fever': 'fever',
-    'kb:fatigue': 'fatigue',
-    'kb:weight-loss': 'weight loss',
-    'kb:anemia': 'anemia',
-    'kb:abdominal-pain': 'abdominal pain',
-    'kb:shortness-of-breath': 'dyspnea',
-    'kb:chest-pain': 'chest pain',
-    'kb:difficulty-swallowing': 'dysphagia',
-    'kb:raynaud-phenomenon': 'Raynaud phenomenon',
-    'kb:headache': 'headache',
-    'kb:vision-changes': 'visual impairment',
-    'kb:seizure': 'seizure',
-    'kb:confusion': 'confusion',
-    'kb:kidney-stone': 'nephrolithiasis',
-    'kb:swelling': 'skin swelling',
-    'kb:redness': 'erythema',
-    'kb:tenderness': 'tenderness',
-    'kb:nerve-compression': 'nerve compression',
-    'kb:disfigurement': 'disfigurement',
-    'kb:calcium-deposit': 'soft tissue calcification',
-    'kb:x-ray': 'X-ray',
-    'kb:ct-scan': 'CT scan',
-    'kb:mri': 'MRI',
-    'kb:ultrasonography': 'ultrasonography',
-    'kb:bone-scan': 'bone scan',
-    'kb:biopsy': 'biopsy',
-    'kb:skin-biopsy': 'skin biopsy',
-    'kb:muscle-biopsy': 'muscle biopsy',
-    'kb:electromyography': 'electromyography',
-    'kb:nerve-conduction-study': 'nerve conduction study',
-    'kb:arthroscopy': 'arthroscopy',
-    'kb:physical-examination': 'physical examination',
-    'kb:nsaid': 'NSAIDs',
-    'kb:ibuprofen': 'ibuprofen',
-    'kb:naproxen': 'naproxen',
-    'kb:aspirin': 'aspirin',
-    'kb:corticosteroid-therapy': 'corticosteroids',
-    'kb:corticosteroid-cream': 'topical corticosteroid',
-    'kb:intralesional-corticosteroid-injection': 'intralesional corticosteroid injection',
-    'kb:surgical-removal': 'surgical excision',
-    'kb:ultrasound-therapy': 'ultrasound therapy',
-    'kb:acupuncture': 'acupuncture',
-    'kb:physical-therapy': 'physical therapy',
-    'kb:heat-therapy': 'heat therapy',
-    'kb:cold-therapy': 'cold therapy',
-    'kb:massage-therapy': 'massage',
-    'kb:turmeric': 'turmeric/curcumin',
-    'kb:vitamin-d-supplementation': 'vitamin D',
-    'kb:calcium-supplement': 'calcium supplement',
-    'kb:calcium-channel-blocker': 'calcium channel blocker',
-    'kb:diltiazem': 'diltiazem',
-    'kb:colchicine': 'colchicine',
-    'kb:immunosuppressive-therapy': 'immunosuppressants',
-    'kb:bisphosphonate': 'bisphosphonates',
-    'kb:calcitonin': 'calcitonin',
-    'kb:ivig': 'IVIG',
-    'kb:radiotherapy': 'radiotherapy',
-    'kb:warfarin': 'warfarin',
-    'kb:aluminum-carbonate': 'aluminium hydroxide / carbonate antacid',
-    'kb:skin': 'skin',
-    'kb:subcutaneous-tissue': 'subcutaneous tissue',
-    'kb:muscle': 'muscle',
-    'kb:tendon': 'tendon',
-    'kb:joint': 'joint',
-    'kb:blood-vessel': 'blood vessel',
-    'kb:heel': 'heel',
-    'kb:face': 'face',
-    'kb:scrotum': 'scrotum',
-    'kb:vagina': 'vagina',
-    'kb:lung': 'lung',
-    'kb:heart': 'heart',
-    'kb:brain': 'brain',
-    'kb:eye': 'eye',
-    'kb:esophagus': 'esophagus',
-    'kb:hand': 'hand',
-    'kb:foot': 'foot',
+    "ckg:Calcinosis": "calcinosis",
+    "kb:dystrophic-calcinosis-cutis": "dystrophic calcinosis",
+    "kb:metastatic-calcinosis-cutis": "metastatic calcinosis",
+    "kb:iatrogenic-calcinosis-cutis": "iatrogenic calcinosis",
+    "kb:idiopathic-calcinosis-cutis": "idiopathic calcinosis",
+    "kb:crest-syndrome": "CREST syndrome",
+    "kb:systemic-sclerosis": "systemic sclerosis",
+    "kb:dermatomyositis": "dermatomyositis",
+    "kb:systemic-lupus-erythematosus": "systemic lupus erythematosus",
+    "kb:rheumatoid-arthritis": "rheumatoid arthritis",
+    "kb:chronic-kidney-disease": "chronic kidney disease",
+    "kb:kidney-failure": "kidney failure",
+    "kb:hyperparathyroidism": "hyperparathyroidism",
+    "kb:tertiary-hyperparathyroidism": "tertiary hyperparathyroidism",
+    "kb:hypoparathyroidism": "hypoparathyroidism",
+    "kb:hypercalcemia": "hypercalcemia",
+    "kb:hyperphosphatemia": "hyperphosphatemia",
+    "kb:hypophosphatemia": "hypophosphatemia",
+    "kb:hypervitaminosis-d": "hypervitaminosis D",
+    "kb:hypervitaminosis-a": "hypervitaminosis A",
+    "kb:milk-alkali-syndrome": "milk-alkali syndrome",
+    "kb:sarcoidosis": "sarcoidosis",
+    "kb:wilson-disease": "Wilson disease",
+    "kb:chronic-graft-versus-host-disease": "chronic graft-versus-host disease",
+    "kb:paget-disease-of-bone": "Paget disease of bone",
+    "kb:myeloma": "multiple myeloma",
+    "kb:bone-tumour": "bone tumor",
+    "kb:down-syndrome": "Down syndrome",
+    "kb:hyperthyroidism": "hyperthyroidism",
+    "kb:acne": "acne",
+    "kb:injury": "trauma/injury",
+    "kb:infection": "infection",
+    "kb:subcutaneous-nodule": "subcutaneous nodule",
+    "kb:skin-ulcer": "skin ulcer",
+    "kb:joint-pain": "joint pain (arthralgia)",
+    "kb:limited-range-of-motion": "limited joint range of motion",
+    "kb:joint-stiffness": "joint stiffness",
+    "kb:muscle-weakness": "muscle weakness",
+    "kb:numbness": "numbness",
+    "kb:tingling": "paresthesia",
+    "kb:fever": "fever",
+    "kb:fatigue": "fatigue",
+    "kb:weight-loss": "weight loss",
+    "kb:anemia": "anemia",
+    "kb:abdominal-pain": "abdominal pain",
+    "kb:shortness-of-breath": "dyspnea",
+    "kb:chest-pain": "chest pain",
+    "kb:difficulty-swallowing": "dysphagia",
+    "kb:raynaud-phenomenon": "Raynaud phenomenon",
+    "kb:headache": "headache",
+    "kb:vision-changes": "visual impairment",
+    "kb:seizure": "seizure",
+    "kb:confusion": "confusion",
+    "kb:kidney-stone": "nephrolithiasis",
+    "kb:swelling": "skin swelling",
+    "kb:redness": "erythema",
+    "kb:tenderness": "tenderness",
+    "kb:nerve-compression": "nerve compression",
+    "kb:disfigurement": "disfigurement",
+    "kb:calcium-deposit": "soft tissue calcification",
+    "kb:x-ray": "X-ray",
+    "kb:ct-scan": "CT scan",
+    "kb:mri": "MRI",
+    "kb:ultrasonography": "ultrasonography",
+    "kb:bone-scan": "bone scan",
+    "kb:biopsy": "biopsy",
+    "kb:skin-biopsy": "skin biopsy",
+    "kb:muscle-biopsy": "muscle biopsy",
+    "kb:electromyography": "electromyography",
+    "kb:nerve-conduction-study": "nerve conduction study",
+    "kb:arthroscopy": "arthroscopy",
+    "kb:physical-examination": "physical examination",
+    "kb:nsaid": "NSAIDs",
+    "kb:ibuprofen": "ibuprofen",
+    "kb:naproxen": "naproxen",
+    "kb:aspirin": "aspirin",
+    "kb:corticosteroid-therapy": "corticosteroids",
+    "kb:corticosteroid-cream": "topical corticosteroid",
+    "kb:intralesional-corticosteroid-injection": "intralesional corticosteroid injection",
+    "kb:surgical-removal": "surgical excision",
+    "kb:ultrasound-therapy": "ultrasound therapy",
+    "kb:acupuncture": "acupuncture",
+    "kb:physical-therapy": "physical therapy",
+    "kb:heat-therapy": "heat therapy",
+    "kb:cold-therapy": "cold therapy",
+    "kb:massage-therapy": "massage",
+    "kb:turmeric": "turmeric/curcumin",
+    "kb:vitamin-d-supplementation": "vitamin D",
+    "kb:calcium-supplement": "calcium supplement",
+    "kb:calcium-channel-blocker": "calcium channel blocker",
+    "kb:diltiazem": "diltiazem",
+    "kb:colchicine": "colchicine",
+    "kb:immunosuppressive-therapy": "immunosuppressants",
+    "kb:bisphosphonate": "bisphosphonates",
+    "kb:calcitonin": "calcitonin",
+    "kb:ivig": "IVIG",
+    "kb:radiotherapy": "radiotherapy",
+    "kb:warfarin": "warfarin",
+    "kb:aluminum-carbonate": "aluminium hydroxide / carbonate antacid",
+    "kb:skin": "skin",
+    "kb:subcutaneous-tissue": "subcutaneous tissue",
+    "kb:muscle": "muscle",
+    "kb:tendon": "tendon",
+    "kb:joint": "joint",
+    "kb:blood-vessel": "blood vessel",
+    "kb:heel": "heel",
+    "kb:face": "face",
+    "kb:scrotum": "scrotum",
+    "kb:vagina": "vagina",
+    "kb:lung": "lung",
+    "kb:heart": "heart",
+    "kb:brain": "brain",
+    "kb:eye": "eye",
+    "kb:esophagus": "esophagus",
+    "kb:hand": "hand",
+    "kb:foot": "foot",
 }
 # (TERMS_ENTITY above: which terms.tsv `entity` each mapped kb entity was matched to, by meaning.)
 
@@ -328,7 +348,7 @@ def test_mapping_parameter_count():
 
 def short(term):
     s = str(term)
-    return "kb:" + s[len(str(KB)):] if s.startswith(str(KB)) else "ckg:" + s[len(str(CKG)):]
+    return "kb:" + s[len(str(KB)) :] if s.startswith(str(KB)) else "ckg:" + s[len(str(CKG)) :]
 
 
 @pytest.mark.parametrize("mapping", MAPPINGS, ids=lambda m: f"{short(m[0])}-{local_pred(m[1])}-{m[2]}")
@@ -517,13 +537,36 @@ def test_checklist_size_and_coverage():
     assert len(CHECKLIST) >= 60
     assert {c[3] for c in CHECKLIST} == {"000", "001", "002", "003", "004"}
     used = {c[1] for c in CHECKLIST}
-    for p in ["rdfs:subClassOf", "ckg:hasBasis", "ckg:hasFeature", "ckg:causes", "ckg:contributesTo", "ckg:riskFactorFor",
-              "ckg:associatedWith", "ckg:exacerbates", "ckg:hasComplication", "ckg:hasSymptom", "ckg:indicates",
-              "ckg:diagnosedBy", "ckg:detects", "ckg:treatedBy", "ckg:preventedBy", "ckg:hasLocation", "ckg:occursIn"]:
+    for p in [
+        "rdfs:subClassOf",
+        "ckg:hasBasis",
+        "ckg:hasFeature",
+        "ckg:causes",
+        "ckg:contributesTo",
+        "ckg:riskFactorFor",
+        "ckg:associatedWith",
+        "ckg:exacerbates",
+        "ckg:hasComplication",
+        "ckg:hasSymptom",
+        "ckg:indicates",
+        "ckg:diagnosedBy",
+        "ckg:detects",
+        "ckg:treatedBy",
+        "ckg:preventedBy",
+        "ckg:hasLocation",
+        "ckg:occursIn",
+    ]:
         assert p in used, p
     types = {c[0] for c in CHECKLIST} | {c[2] for c in CHECKLIST}
-    for t in ["Calcinosis", "DystrophicCalcinosis", "MetastaticCalcinosis", "IatrogenicCalcinosis",
-              "IdiopathicCalcinosis", "TumoralCalcinosis", "CalcinosisCutis"]:
+    for t in [
+        "Calcinosis",
+        "DystrophicCalcinosis",
+        "MetastaticCalcinosis",
+        "IatrogenicCalcinosis",
+        "IdiopathicCalcinosis",
+        "TumoralCalcinosis",
+        "CalcinosisCutis",
+    ]:
         assert "ckg:" + t in types, t
 
 
@@ -539,6 +582,7 @@ def test_checklist_claim(item):
 # ---------------------------------------------------------------------------
 # 4. Structure
 # ---------------------------------------------------------------------------
+
 
 def test_claim_parameter_count():
     assert len(CLAIMS) >= 300
@@ -575,7 +619,9 @@ def test_every_evidence_belongs_to_one_claim():
 
 
 def test_no_duplicate_claims():
-    keys = collections.Counter((KBG.value(c, RDF.subject), KBG.value(c, RDF.predicate), KBG.value(c, RDF.object)) for c in CLAIMS)
+    keys = collections.Counter(
+        (KBG.value(c, RDF.subject), KBG.value(c, RDF.predicate), KBG.value(c, RDF.object)) for c in CLAIMS
+    )
     assert all(n == 1 for n in keys.values())
 
 
@@ -642,7 +688,7 @@ def disjoint_pairs():
     for node in ONTO.subjects(RDF.type, OWL.AllDisjointClasses):
         members = list(ONTO.items(ONTO.value(node, OWL.members)))
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 pairs.add(frozenset((a, b)))
     return pairs
 
@@ -657,14 +703,21 @@ def test_no_disjoint_categories():
 
 
 DOMAIN_RANGE = {
-    CKG.hasSymptom: (CKG.MedicalCondition, CKG.ClinicalFinding), CKG.treatedBy: (CKG.MedicalCondition, CKG.Treatment),
-    CKG.preventedBy: (CKG.MedicalCondition, CKG.PreventiveMeasure), CKG.diagnosedBy: (CKG.MedicalCondition, CKG.DiagnosticProcedure),
-    CKG.hasLocation: (CKG.MedicalCondition, CKG.AnatomicalSite), CKG.occursIn: (CKG.MedicalCondition, CKG.Population),
-    CKG.indicates: (CKG.ClinicalFinding, CKG.MedicalCondition), CKG.detects: (CKG.DiagnosticProcedure, None),
-    CKG.hasBasis: (CKG.MedicalCondition, None), CKG.hasFeature: (CKG.MedicalCondition, None),
+    CKG.hasSymptom: (CKG.MedicalCondition, CKG.ClinicalFinding),
+    CKG.treatedBy: (CKG.MedicalCondition, CKG.Treatment),
+    CKG.preventedBy: (CKG.MedicalCondition, CKG.PreventiveMeasure),
+    CKG.diagnosedBy: (CKG.MedicalCondition, CKG.DiagnosticProcedure),
+    CKG.hasLocation: (CKG.MedicalCondition, CKG.AnatomicalSite),
+    CKG.occursIn: (CKG.MedicalCondition, CKG.Population),
+    CKG.indicates: (CKG.ClinicalFinding, CKG.MedicalCondition),
+    CKG.detects: (CKG.DiagnosticProcedure, None),
+    CKG.hasBasis: (CKG.MedicalCondition, None),
+    CKG.hasFeature: (CKG.MedicalCondition, None),
     CKG.hasComplication: (CKG.MedicalCondition, CKG.MedicalCondition),
-    CKG.causes: (None, CKG.MedicalCondition), CKG.contributesTo: (None, CKG.MedicalCondition),
-    CKG.riskFactorFor: (None, CKG.MedicalCondition), CKG.associatedWith: (None, CKG.MedicalCondition),
+    CKG.causes: (None, CKG.MedicalCondition),
+    CKG.contributesTo: (None, CKG.MedicalCondition),
+    CKG.riskFactorFor: (None, CKG.MedicalCondition),
+    CKG.associatedWith: (None, CKG.MedicalCondition),
     CKG.exacerbates: (None, CKG.MedicalCondition),
 }
 
@@ -688,16 +741,32 @@ def test_key_modelling():
     assert (CKG.MetastaticCalcinosis, CKG.hasBasis, KB["hyperphosphatemia"]) in KBG
     assert (CKG.DystrophicCalcinosis, CKG.hasBasis, KB["tissue-damage"]) in KBG
     assert (KB["tissue-damage"], RDF.type, CKG.TissueDamage) in KBG
-    normal = [o for o in KBG.objects(CKG.DystrophicCalcinosis, CKG.hasFeature) if CKG.NormalSerumMineralLevel in categories(o)]
+    normal = [
+        o
+        for o in KBG.objects(CKG.DystrophicCalcinosis, CKG.hasFeature)
+        if CKG.NormalSerumMineralLevel in categories(o)
+    ]
     assert normal
-    for t in ("DystrophicCalcinosis", "MetastaticCalcinosis", "IatrogenicCalcinosis", "IdiopathicCalcinosis", "TumoralCalcinosis", "CalcinosisCutis"):
+    for t in (
+        "DystrophicCalcinosis",
+        "MetastaticCalcinosis",
+        "IatrogenicCalcinosis",
+        "IdiopathicCalcinosis",
+        "TumoralCalcinosis",
+        "CalcinosisCutis",
+    ):
         assert (CKG[t], RDF.type, CKG.Calcinosis) in KBG
     assert (CKG.Calcinosis, RDF.type, CKG.Disease) in KBG
 
 
 def test_sources():
-    assert sorted(SOURCES) == ["000_e6789d8eeedda09f.txt", "001_d76e8ed3ab9310dd.txt", "002_334d6c670b24bd90.txt",
-                               "003_17a39bddebb16933.txt", "004_3af5519e628b4822.txt"]
+    assert sorted(SOURCES) == [
+        "000_e6789d8eeedda09f.txt",
+        "001_d76e8ed3ab9310dd.txt",
+        "002_334d6c670b24bd90.txt",
+        "003_17a39bddebb16933.txt",
+        "004_3af5519e628b4822.txt",
+    ]
     for name, s in SOURCES.items():
         assert local(s) == name[:-4]
         for p in (DCTERMS.title, RDFS.label, SKOS.definition, CKG.reliability):

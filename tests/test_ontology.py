@@ -34,10 +34,18 @@ def declared_terms(graph: Graph) -> set[URIRef]:
 
 def test_header(ontology):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
-    for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.creator,
-                      OWL.versionIRI, OWL.versionInfo):
+    for predicate in (
+        DCTERMS.title,
+        DCTERMS.description,
+        DCTERMS.license,
+        DCTERMS.creator,
+        OWL.versionIRI,
+        OWL.versionInfo,
+    ):
         assert ontology.value(ONTOLOGY_IRI, predicate) is not None, predicate
-    assert str(ontology.value(ONTOLOGY_IRI, DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
+    assert (
+        str(ontology.value(ONTOLOGY_IRI, DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
+    )
 
 
 def test_version_in_one_place(ontology):
@@ -61,7 +69,7 @@ def test_every_term_has_one_label_a_definition_and_a_source(ontology):
 
 
 def test_closed_namespace_matches_the_ontology(ontology):
-    names = {str(t)[len(str(CKG._NS)):] for t in declared_terms(ontology)}
+    names = {str(t)[len(str(CKG._NS)) :] for t in declared_terms(ontology)}
     assert names == set(CKG.__annotations__)
 
 
@@ -71,9 +79,17 @@ def test_object_properties_have_domain_or_range_and_relations_map_to_biolink_or_
     for prop in relations:
         assert ontology.value(prop, RDFS.domain) or ontology.value(prop, RDFS.range), prop
         assert ontology.value(prop, OWL.inverseOf) is not None, prop
-        mapped = [o for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch) for o in ontology.objects(prop, p)]
-        mapped += [o for inverse in ontology.objects(prop, OWL.inverseOf)
-                   for p in (SKOS.exactMatch, SKOS.closeMatch) for o in ontology.objects(inverse, p)]
+        mapped = [
+            o
+            for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch)
+            for o in ontology.objects(prop, p)
+        ]
+        mapped += [
+            o
+            for inverse in ontology.objects(prop, OWL.inverseOf)
+            for p in (SKOS.exactMatch, SKOS.closeMatch)
+            for o in ontology.objects(inverse, p)
+        ]
         standards = ("https://w3id.org/biolink/", "https://schema.org/", "http://purl.obolibrary.org/obo/RO_")
         supers = list(ontology.objects(prop, RDFS.subPropertyOf))
         assert any(str(o).startswith(standards) for o in mapped + supers), prop
@@ -88,15 +104,20 @@ def test_owl2_rl_shapes_of_axioms(ontology):
 
 
 def _curie(iri: str) -> str | None:
-    for base, prefix in (("http://purl.obolibrary.org/obo/", None), ("https://w3id.org/biolink/vocab/", "biolink"),
-                         ("https://schema.org/", "schema")):
+    for base, prefix in (
+        ("http://purl.obolibrary.org/obo/", None),
+        ("https://w3id.org/biolink/vocab/", "biolink"),
+        ("https://schema.org/", "schema"),
+    ):
         if iri.startswith(base):
-            local = iri[len(base):]
+            local = iri[len(base) :]
             return local.replace("_", ":", 1) if prefix is None else f"{prefix}:{local}"
     return None
 
 
-@pytest.mark.skipif(not (REFERENCE / "ids.tsv.gz").exists(), reason=f"reference identifiers not at {REFERENCE}")
+@pytest.mark.skipif(
+    not (REFERENCE / "ids.tsv.gz").exists(), reason=f"reference identifiers not at {REFERENCE}"
+)
 def test_every_external_identifier_exists_in_the_reference(ontology):
     with gzip.open(REFERENCE / "ids.tsv.gz", "rt", encoding="utf-8") as stream:
         known = {line.split("\t", 1)[0] for line in stream}

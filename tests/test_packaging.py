@@ -46,24 +46,34 @@ def test_installed_wheel_runs_stats(wheel, tmp_path):
     python = env_dir / "bin" / "python"
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     # the dependencies come from this environment; the package itself only from the wheel
     deps = [p for p in sys.path if p.endswith("site-packages")]
     Path(site, "deps.pth").write_text("\n".join(deps) + "\n")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", str(wheel)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     env = {**os.environ, "CALCINOSIS_KG_HOME": str(tmp_path / "home")}
     env.pop("PYTHONPATH", None)
     done = subprocess.run(
-        [str(env_dir / "bin" / "calcinosis-kg"), "stats"], capture_output=True, text=True, cwd=tmp_path, env=env
+        [str(env_dir / "bin" / "calcinosis-kg"), "stats"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     assert "claims per relation" in done.stdout
     where = subprocess.run(
         [str(python), "-c", "import calcinosis_kg.resources as r; print(r.resource_dir('kb'))"],
-        capture_output=True, text=True, cwd=tmp_path, env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
     ).stdout
     assert where.startswith(site), "the installed package must read its own copy of kb/"

@@ -5,17 +5,15 @@ from __future__ import annotations
 import csv
 import http.server
 import json
-import os
 import re
 import socket
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import pytest
 
-from calcinosis_kg.errors import CalcinosisKGError, QueryError
+from calcinosis_kg.errors import QueryError
 from calcinosis_kg.sparql import list_queries, run_query
 from calcinosis_kg.sparql.catalog import load_query
 
@@ -24,47 +22,15 @@ README = Path(__file__).parent.parent / "queries" / "README.md"
 
 
 @pytest.fixture(scope="session")
-def release(tmp_path_factory):
-    """The release dataset, built once into a pytest folder set as ``CALCINOSIS_KG_HOME``."""
-    from calcinosis_kg.artifacts import DATASET_FILE, ensure_release, release_dir
-
-    home = tmp_path_factory.getbasetemp() / "ckg-home"
-    saved = os.environ.get("CALCINOSIS_KG_HOME")
-    os.environ["CALCINOSIS_KG_HOME"] = str(home)
-    try:
-        try:
-            folder = ensure_release()
-        except CalcinosisKGError as exc:  # the KB does not validate yet: query the unvalidated graph
-            warnings.warn(
-                f"release not valid ({exc}); testing the queries on the unvalidated graph", stacklevel=1
-            )
-            folder = _unvalidated_release(release_dir())
-        yield folder / DATASET_FILE
-    finally:
-        if saved is None:
-            os.environ.pop("CALCINOSIS_KG_HOME", None)
-        else:
-            os.environ["CALCINOSIS_KG_HOME"] = saved
-
-
-def _unvalidated_release(folder: Path) -> Path:
+def dataset(release):
+    """The release dataset (N-Quads), built once per session by the shared ``release`` fixture."""
     from calcinosis_kg.artifacts import DATASET_FILE
-    from calcinosis_kg.build import GRAPHS, reasoned_parts
-    from calcinosis_kg.loading import parse_file
-    from calcinosis_kg.resources import shapes_file
-    from calcinosis_kg.serialize import dataset_to_bytes
 
-    parts, reasoning = reasoned_parts()
-    named = {GRAPHS[name]: graph for name, graph in parts.items()}
-    named[GRAPHS["inferred"]] = reasoning.inferred
-    named[GRAPHS["shapes"]] = parse_file(shapes_file())
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / DATASET_FILE).write_bytes(dataset_to_bytes(named, "nquads"))
-    return folder
+    return release / DATASET_FILE
 
 
-def run(release, name, engine="oxigraph", **params):
-    return run_query(name, engine=engine, dataset=release, timeout=None, **params)
+def run(dataset, name, engine="oxigraph", **params):
+    return run_query(name, engine=engine, dataset=dataset, timeout=None, **params)
 
 
 # --- golden answers, written from the source documents -----------------------------------------
@@ -128,9 +94,9 @@ def _expected(name: str) -> tuple[list[str], set[tuple[str, ...]]]:
 
 
 @pytest.mark.parametrize(("expected", "query", "params", "mode"), GOLDEN, ids=[g[0] for g in GOLDEN])
-def test_golden_answer(release, expected, query, params, mode):
+def test_golden_answer(dataset, expected, query, params, mode):
     columns, want = _expected(expected)
-    result = run(release, query, **params)
+    result = run(dataset, query, **params)
     got = {tuple(str(row.get(c, "")) for c in columns) for row in result.rows}
     if mode == "equal":
         assert got == want
@@ -162,25 +128,25 @@ VARIANTS = list(_variants())
 @pytest.mark.parametrize(
     ("name", "params"), VARIANTS, ids=[f"{n}{'-example' if p else ''}" for n, p in VARIANTS]
 )
-def test_engines_agree(release, name, params):
-    ours = run(release, name, "oxigraph", **params)
-    theirs = run(release, name, "rdflib", **params)
+def test_engines_agree(dataset, name, params):
+    ours = run(dataset, name, "oxigraph", **params)
+    theirs = run(dataset, name, "rdflib", **params)
     assert ours.columns == theirs.columns
     assert ours.term_set() == theirs.term_set()
     assert ours.rows or name.startswith("qc/")
 
 
 @pytest.mark.parametrize("name", [q["name"] for q in list_queries() if q["name"].startswith("qc/")])
-def test_quality_checks_pass(release, name):
-    assert run(release, name).rows == []
+def test_quality_checks_pass(dataset, name):
+    assert run(dataset, name).rows == []
 
 
-def test_graph_selection(release):
-    stats = {(r["measure"].value, r["item"].value) for r in run_query("stats", dataset=release).rows}
+def test_graph_selection(dataset):
+    stats = {(r["measure"].value, r["item"].value) for r in run_query("stats", dataset=dataset).rows}
     assert ("triples", "https://w3id.org/calcinosis-kg/graph/inferred") in stats
-    every = run_query("types", dataset=release)
-    asserted = run_query("types", graph="asserted", dataset=release)
-    inferred = run_query("types", graph="inferred", dataset=release)
+    every = run_query("types", dataset=dataset)
+    asserted = run_query("types", graph="asserted", dataset=dataset)
+    inferred = run_query("types", graph="inferred", dataset=dataset)
     assert 0 < len(asserted.rows) <= len(every.rows) and len(inferred.rows) < len(every.rows)
 
 
@@ -200,44 +166,44 @@ def test_graph_selection(release):
         "<http://purl.obolibrary.org/obo/DOID_418>",
     ],
 )
-def test_entity_values(release, value):
-    result = run(release, "linked-types", condition=value)
+def test_entity_values(dataset, value):
+    result = run(dataset, "linked-types", condition=value)
     assert {r["condition"].value for r in result.rows} == {
         "https://w3id.org/calcinosis-kg/entity/systemic-sclerosis"
     }
 
 
-def test_unknown_entity_lists_close_matches(release):
+def test_unknown_entity_lists_close_matches(dataset):
     with pytest.raises(QueryError, match="close matches: systemic sclerosis"):
-        run(release, "linked-types", condition="systemic sclerosi")
+        run(dataset, "linked-types", condition="systemic sclerosi")
 
 
-def test_unknown_curie(release):
+def test_unknown_curie(dataset):
     with pytest.raises(QueryError, match="not an entity of the graph"):
-        run(release, "linked-types", condition="DOID:99999999")
+        run(dataset, "linked-types", condition="DOID:99999999")
 
 
-def test_ambiguous_entity(release, monkeypatch):
+def test_ambiguous_entity(dataset, monkeypatch):
     from calcinosis_kg.sparql import runner
 
-    resolver = runner._resolver(runner.open_engine(dataset=release))
+    resolver = runner._resolver(runner.open_engine(dataset=dataset))
     monkeypatch.setitem(resolver.names, "twin", {"label": {"urn:a", "urn:b"}})
     with pytest.raises(QueryError, match="ambiguous"):
-        run(release, "evidence", entity="twin")
+        run(dataset, "evidence", entity="twin")
 
 
-def test_missing_and_unknown_parameters(release):
+def test_missing_and_unknown_parameters(dataset):
     with pytest.raises(QueryError, match=r"needs the parameter 'entity'.*valid parameters: entity"):
-        run(release, "evidence")
+        run(dataset, "evidence")
     with pytest.raises(QueryError, match=r"unknown parameter 'typ'.*valid parameters: type"):
-        run(release, "causes", typ="metastatic calcinosis")
+        run(dataset, "causes", typ="metastatic calcinosis")
     with pytest.raises(QueryError, match="no canned query named 'cause'; did you mean causes"):
-        run(release, "cause")
+        run(dataset, "cause")
 
 
-def test_text_parameter_is_bound_not_pasted(release):
+def test_text_parameter_is_bound_not_pasted(dataset):
     nasty = 'x") } UNION { ?entity ?p ?o } #'
-    assert run(release, "search", text=nasty).rows == []
+    assert run(dataset, "search", text=nasty).rows == []
 
 
 # --- ad-hoc queries: refused forms, no network, time limit ----------------------------------------
@@ -276,30 +242,30 @@ REFUSED = {
 
 @pytest.mark.parametrize("form", list(REFUSED))
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_refused_forms(release, listener, form, engine):
+def test_refused_forms(dataset, listener, form, engine):
     sock, url = listener
     with pytest.raises(QueryError, match=f"refused: {form}"):
-        run_query(REFUSED[form].replace("{url}", url), engine=engine, dataset=release)
+        run_query(REFUSED[form].replace("{url}", url), engine=engine, dataset=dataset)
     assert not _connected(sock)
 
 
-def test_timeout_stops_a_runaway_query(release):
+def test_timeout_stops_a_runaway_query(dataset):
     started = time.monotonic()
     with pytest.raises(QueryError, match="ran out of time"):
         run_query(
-            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", dataset=release, timeout=1.5
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", dataset=dataset, timeout=1.5
         )
     assert time.monotonic() - started < 1.5 + 2.0
 
 
-def test_row_limit(release):
-    result = run_query("SELECT * WHERE { ?s ?p ?o }", dataset=release, limit=7)
+def test_row_limit(dataset):
+    result = run_query("SELECT * WHERE { ?s ?p ?o }", dataset=dataset, limit=7)
     assert len(result.rows) == 7 and result.truncated
 
 
-def test_construct(release):
+def test_construct(dataset):
     result = run_query(
-        "CONSTRUCT WHERE { ?s a <https://w3id.org/calcinosis-kg/ontology/SourceDocument> }", dataset=release
+        "CONSTRUCT WHERE { ?s a <https://w3id.org/calcinosis-kg/ontology/SourceDocument> }", dataset=dataset
     )
     assert len(result.triples) == 5
     assert result.to_ntriples().count("\n") == 5 and "@prefix" in result.to_turtle()
@@ -309,12 +275,12 @@ def test_construct(release):
 
 
 @pytest.fixture(scope="module")
-def endpoint(release):
+def endpoint(dataset):
     """A SPARQL 1.1 Protocol endpoint on 127.0.0.1 over the release (pyoxigraph, union default graph)."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.load(path=str(release), format=ox.RdfFormat.N_QUADS)
+    store.load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
     seen: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -339,10 +305,10 @@ def endpoint(release):
 
 
 @pytest.mark.parametrize(("name", "params"), [v for v in VARIANTS if not v[0].startswith(("qc/", "stats"))])
-def test_endpoint_matches_local(release, endpoint, name, params):
+def test_endpoint_matches_local(dataset, endpoint, name, params):
     url, seen = endpoint
     remote = run_query(name, endpoint=url, **params)
-    local = run(release, name, **params)
+    local = run(dataset, name, **params)
     assert remote.term_set() == local.term_set()
     if params and any(p.kind == "entity" for p in load_query(name).params):
         assert "VALUES (" in seen[-1]
@@ -380,6 +346,6 @@ def test_headers_are_complete():
             assert "example" in p
 
 
-def test_json_results_format(release):
-    data = json.loads(run(release, "sources").serialize("json"))
+def test_json_results_format(dataset):
+    data = json.loads(run(dataset, "sources").serialize("json"))
     assert data["head"]["vars"] == ["source", "identifier", "title", "relation", "claims"]

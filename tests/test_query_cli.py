@@ -10,13 +10,12 @@ import subprocess
 import sys
 
 import pytest
-from test_queries import release  # noqa: F401  (the session release fixture)
 
 from calcinosis_kg.cli import main
 
 
 @pytest.fixture
-def cli(release, capsys):  # noqa: F811
+def cli(release, capsys):
     def call(*argv):
         code = main(list(argv))
         out, err = capsys.readouterr()
@@ -95,7 +94,7 @@ def test_timeout_exit_2(cli):
     assert code == 2 and "ran out of time" in err
 
 
-def test_cold_start_is_fast(release):  # noqa: F811
+def test_cold_start_is_fast(release):
     env = dict(os.environ)
     command = [sys.executable, "-m", "calcinosis_kg", "query", "types"]
     subprocess.run(command, env=env, check=True, capture_output=True)  # warm the file cache

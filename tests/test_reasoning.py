@@ -116,8 +116,11 @@ def test_defined_class_does_not_overreach(closed, entity, defined_class):
 )
 def test_contradiction_is_reported(small, reasoner, extra, expected):
     graph = Graph() + small
-    graph.parse(data="@prefix ckg: <https://w3id.org/calcinosis-kg/ontology/> .\n"
-                "@prefix kb: <https://w3id.org/calcinosis-kg/entity/> .\n" + extra, format="turtle")
+    graph.parse(
+        data="@prefix ckg: <https://w3id.org/calcinosis-kg/ontology/> .\n"
+        "@prefix kb: <https://w3id.org/calcinosis-kg/entity/> .\n" + extra,
+        format="turtle",
+    )
     result = reason(graph, reasoner=reasoner)
     assert result.errors, "the contradiction went unreported"
     assert any(expected in message for message in result.errors)
@@ -135,17 +138,24 @@ def test_noise_is_stripped(closed):
 
 
 SCHEMA_PREDICATES = {
-    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass,
-    OWL.equivalentProperty, OWL.inverseOf, OWL.disjointWith,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.domain,
+    RDFS.range,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+    OWL.inverseOf,
+    OWL.disjointWith,
 }
-
 
 
 def test_engines_agree_on_the_real_graph(asserted):
     ontology = load_graph(kb=False)
     results = {name: reason(asserted, reasoner=name) for name in REASONERS}
     entailed = {
-        name: {t for t in result.inferred if not (t[1] in SCHEMA_PREDICATES and t[0] in set(ontology.subjects()))}
+        name: {
+            t for t in result.inferred if not (t[1] in SCHEMA_PREDICATES and t[0] in set(ontology.subjects()))
+        }
         for name, result in results.items()
     }
     assert entailed["reasonable"] == entailed["owlrl"]

@@ -61,8 +61,11 @@ def check(*files: Path, kb: bool = False):
     """Reason and validate like the product; return contradictions, violations and the report."""
     result = reason(load_graph(*files, kb=kb))
     conforms, report, text = validate(result.merged)
-    violations = [r for r in report.subjects(RDF.type, SH.ValidationResult)
-                  if report.value(r, SH.resultSeverity) == SH.Violation]
+    violations = [
+        r
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+        if report.value(r, SH.resultSeverity) == SH.Violation
+    ]
     found = {(report.value(r, SH.focusNode), report.value(r, SH.sourceShape)) for r in violations}
     return result.errors, found, text
 
@@ -109,7 +112,9 @@ def test_ontology_alone_conforms():
 
 
 def test_every_shape_is_named_labelled_and_has_a_message(shapes_graph):
-    shapes = set(shapes_graph.subjects(RDF.type, SH.NodeShape)) | set(shapes_graph.subjects(RDF.type, SH.PropertyShape))
+    shapes = set(shapes_graph.subjects(RDF.type, SH.NodeShape)) | set(
+        shapes_graph.subjects(RDF.type, SH.PropertyShape)
+    )
     shapes |= set(shapes_graph.subjects(SH.path, None))
     assert len(shapes) > 40
     RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
@@ -124,20 +129,44 @@ def test_prefix_table_is_exact_and_matches_the_patterns(shapes_graph):
     for d in shapes_graph.objects(SHAPES_ONTOLOGY, SH.declare):
         table[str(shapes_graph.value(d, SH.prefix))] = str(shapes_graph.value(d, SH.namespace))
     assert table == KNOWN_PREFIXES
-    known = str(shapes_graph.value(URIRef("https://w3id.org/calcinosis-kg/shapes/KnownNamespaceShape"), SH.pattern))
-    ids = str(shapes_graph.value(URIRef("https://w3id.org/calcinosis-kg/shapes/WellFormedIdentifierShape"), SH.pattern))
+    known = str(
+        shapes_graph.value(URIRef("https://w3id.org/calcinosis-kg/shapes/KnownNamespaceShape"), SH.pattern)
+    )
+    ids = str(
+        shapes_graph.value(
+            URIRef("https://w3id.org/calcinosis-kg/shapes/WellFormedIdentifierShape"), SH.pattern
+        )
+    )
     assert known.count("|") == len(table) - 1
     for ns in table.values():
         assert re.match(known, ns + "x"), ns
-        assert re.escape(ns).replace("\\.", "[.]").replace("\\/", "/").replace("\\-", "-").replace("\\_", "_").replace("\\:", ":") in ids, ns
+        assert (
+            re.escape(ns)
+            .replace("\\.", "[.]")
+            .replace("\\/", "/")
+            .replace("\\-", "-")
+            .replace("\\_", "_")
+            .replace("\\:", ":")
+            in ids
+        ), ns
     assert not re.match(known, "http://www.wikidata.org/entity/Q1")
-    for good in ["http://purl.obolibrary.org/obo/DOID_0111063", "http://purl.bioontology.org/ontology/ICD10CM/L94.2",
-                 "http://id.nlm.nih.gov/mesh/D002114", "http://linkedlifedata.com/resource/umls/id/C0006663",
-                 "http://www.orpha.net/ORDO/Orphanet_53715", "https://omim.org/entry/211900",
-                 "https://w3id.org/biolink/vocab/has_phenotype", "https://schema.org/MedicalCondition",
-                 "http://purl.obolibrary.org/obo/NCIT_C3367"]:
+    for good in [
+        "http://purl.obolibrary.org/obo/DOID_0111063",
+        "http://purl.bioontology.org/ontology/ICD10CM/L94.2",
+        "http://id.nlm.nih.gov/mesh/D002114",
+        "http://linkedlifedata.com/resource/umls/id/C0006663",
+        "http://www.orpha.net/ORDO/Orphanet_53715",
+        "https://omim.org/entry/211900",
+        "https://w3id.org/biolink/vocab/has_phenotype",
+        "https://schema.org/MedicalCondition",
+        "http://purl.obolibrary.org/obo/NCIT_C3367",
+    ]:
         assert re.match(ids, good), good
-    for bad in ["http://purl.obolibrary.org/obo/HP_12345", "http://id.nlm.nih.gov/mesh/X1", "https://omim.org/entry/12"]:
+    for bad in [
+        "http://purl.obolibrary.org/obo/HP_12345",
+        "http://id.nlm.nih.gov/mesh/X1",
+        "https://omim.org/entry/12",
+    ]:
         assert not re.match(ids, bad), bad
 
 

@@ -60,6 +60,8 @@ def _progress(step: str, seconds: float) -> None:
 def run_build(args: argparse.Namespace) -> int:
     result = build(args.out, data=args.data, reasoner=args.reasoner, progress=_progress)
     _report(result.errors, result.violations)
+    for check, rows in result.quality.items():
+        print(f"quality check {check} failed: {rows} rows (calcinosis-kg query {check})", file=sys.stderr)
     if not result.ok:
         log.warning("build failed: graph files not written; see %s", result.out_dir / "validation-report.txt")
         return 1
