@@ -92,7 +92,8 @@ def main() -> int:
         validate = f.get("validate")
         total = f["parse"] + f["reason"] + (validate or 0) + f["serialize"]
         print(
-            f"{case:>9} {reasoner:>10} {f['triples']:>9} {f['inferred']:>9} {f['parse']:>8.2f} {f['reason']:>9.2f} "
+            f"{case:>9} {reasoner:>10} {f['triples']:>9} {f['inferred']:>9} "
+            f"{f['parse']:>8.2f} {f['reason']:>9.2f} "
             f"{(f'{validate:.2f}' if validate is not None else 'skipped'):>10} {f['serialize']:>11.2f} "
             f"{total:>8.2f} {f['peak_mib']:>9.0f}",
             flush=True,

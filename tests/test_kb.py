@@ -61,8 +61,8 @@ def local(term):
 
 def ref(t):
     """'kb:x' / 'ckg:X' / 'rdfs:subClassOf' to a URIRef."""
-    p, l = t.split(":", 1)
-    return {"kb": KB, "ckg": CKG, "rdfs": RDFS}[p][l]
+    prefix, local = t.split(":", 1)
+    return {"kb": KB, "ckg": CKG, "rdfs": RDFS}[prefix][local]
 
 
 CLAIMS = sorted(set(KBG.subjects(RDF.type, CKG.Claim)))
@@ -632,9 +632,9 @@ def test_no_blank_nodes():
 
 def test_labels_unique():
     labels = collections.defaultdict(set)
-    for s, l in KBG.subject_objects(RDFS.label):
-        labels[str(l).lower()].add(s)
-    dup = {l: s for l, s in labels.items() if len(s) > 1}
+    for s, label in KBG.subject_objects(RDFS.label):
+        labels[str(label).lower()].add(s)
+    dup = {label: s for label, s in labels.items() if len(s) > 1}
     assert not dup, dup
 
 

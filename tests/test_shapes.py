@@ -60,7 +60,7 @@ def shapes_graph() -> Graph:
 def check(*files: Path, kb: bool = False):
     """Reason and validate like the product; return contradictions, violations and the report."""
     result = reason(load_graph(*files, kb=kb))
-    conforms, report, text = validate(result.merged)
+    _, report, text = validate(result.merged)
     violations = [
         r
         for r in report.subjects(RDF.type, SH.ValidationResult)
@@ -77,7 +77,7 @@ def expectations(path: Path):
     contradictions = re.findall(r"^#\s*expect-contradiction:\s*(\S+)\s*$", text, flags=re.M)
     assert len(foci) == len(shapes), f"{path.name}: expect-focus/expect-shape lines must come in pairs"
     assert foci or contradictions, f"{path.name}: no expectation"
-    return list(zip(foci, shapes)), contradictions
+    return list(zip(foci, shapes, strict=True)), contradictions
 
 
 def test_cases_are_found():
@@ -120,7 +120,7 @@ def test_every_shape_is_named_labelled_and_has_a_message(shapes_graph):
     RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
     for s in shapes:
         assert isinstance(s, URIRef) and str(s).startswith("https://w3id.org/calcinosis-kg/shapes/"), s
-        assert any(l.language == "en" for l in shapes_graph.objects(s, RDFS_LABEL)), s
+        assert any(lit.language == "en" for lit in shapes_graph.objects(s, RDFS_LABEL)), s
         assert any(m.language == "en" for m in shapes_graph.objects(s, SH.message)), s
 
 
