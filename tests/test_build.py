@@ -30,7 +30,7 @@ def test_build_writes_every_artifact(tmp_path, reasoned):
     asserted = Graph().parse(tmp_path / "asserted.ttl") + Graph().parse(tmp_path / "inferred.ttl")
     assert isomorphic(merged, asserted)
     assert len(merged) == len(reasoned.asserted) + len(reasoned.inferred)
-    assert set(result.timings) == {"load", "reason", "validate", "write"}
+    assert set(result.timings) == {"load", "reason", "validate", "check", "write"}
 
 
 def test_dataset_keeps_named_graphs_apart(tmp_path):

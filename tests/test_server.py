@@ -162,13 +162,22 @@ def test_a_client_disconnect_frees_the_worker(endpoint):
 
 
 def test_too_many_queries_are_refused_with_503(endpoint):
-    wait_for_answer(endpoint, 10)
+    wait_for_idle_workers(endpoint, 2, 30)
     with ThreadPoolExecutor(3) as pool:
         running = [pool.submit(ask, endpoint, RUNAWAY, timeout=30) for _ in range(3)]  # 2 run, 1 waits
         time.sleep(0.5)
         refused = ask(endpoint, "ASK { ?s ?p ?o }")
         assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
         assert {r.result().status_code for r in running} <= {503, 504}
+
+
+def wait_for_idle_workers(endpoint: str, count: int, seconds: float) -> None:
+    """Wait until ``count`` workers are idle (replacements of killed workers take a moment)."""
+    status_url = endpoint.rsplit("/", 1)[0] + "/status"
+    deadline = time.monotonic() + seconds
+    while httpx.get(status_url, trust_env=False).json()["idle"] < count:
+        assert time.monotonic() < deadline, "the workers did not come back"
+        time.sleep(0.1)
 
 
 def wait_for_answer(endpoint: str, seconds: float) -> httpx.Response:

@@ -1,4 +1,4 @@
-"""The read-only SPARQL 1.1 Protocol endpoint (Starlette): ``/sparql`` and a page at ``/``.
+"""The read-only SPARQL 1.1 Protocol endpoint (Starlette): ``/sparql``, a page at ``/``, ``/status``.
 
 Refused with 4xx: updates (403), ``SERVICE`` (403), dataset parameters (400), bad syntax (400).
 Answers carry ``X-SPARQL-Max-Rows``, ``X-SPARQL-Truncated`` and ``X-SPARQL-Time-Limit``.
@@ -22,7 +22,7 @@ from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .pool import Busy, Disconnected, TimeLimit, WorkerPool
@@ -97,8 +97,18 @@ def create_app(dataset: str | Path, queries: list[dict] | None = None, **pool_op
     async def home(request: Request) -> Response:
         return HTMLResponse(_page(queries or [], pool))
 
+    async def status(request: Request) -> Response:
+        return JSONResponse(
+            {"workers": pool.size, "idle": pool.idle, "waiting": pool.waiting, "killed": pool.killed}
+        )
+
     app = Starlette(
-        routes=[Route("/", home), Route("/sparql", sparql, methods=["GET", "POST"])], lifespan=lifespan
+        routes=[
+            Route("/", home),
+            Route("/sparql", sparql, methods=["GET", "POST"]),
+            Route("/status", status),
+        ],
+        lifespan=lifespan,
     )
     app.state.pool = pool
     return app

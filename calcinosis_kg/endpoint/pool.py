@@ -85,6 +85,11 @@ class WorkerPool:
         """How many workers are free right now."""
         return self._idle.qsize() if self._idle else 0
 
+    @property
+    def waiting(self) -> int:
+        """How many queries wait for a free worker right now."""
+        return self._waiting
+
     async def run(
         self, query: str, accept: list[str], disconnected: Callable[[], Awaitable[bool]] | None = None
     ) -> Answer:
