@@ -80,18 +80,7 @@ class OxigraphEngine:
                 )
             return QueryResult("graph", triples=triples)
         columns = [v.value for v in answer.variables]
-        result = QueryResult("select", columns)
-        for solution in answer:
-            if limit is not None and len(result.rows) >= limit:
-                result.truncated = True
-                break
-            row = {}
-            for c in columns:
-                term = from_oxigraph(solution[c])
-                if term is not None:
-                    row[c] = term
-            result.rows.append(row)
-        return result
+        return _select(columns, answer, lambda row: ((c, from_oxigraph(row[c])) for c in columns), limit)
 
 
 class RdflibEngine:
@@ -144,14 +133,19 @@ class RdflibEngine:
             triples = [tuple(from_rdflib(t) for t in triple) for triple in answer.graph]
             return QueryResult("graph", triples=triples)
         columns = [str(v) for v in answer.vars]
-        result = QueryResult("select", columns)
-        for solution in answer:
-            if limit is not None and len(result.rows) >= limit:
-                result.truncated = True
-                break
-            row = {}
-            for c, value in zip(columns, solution, strict=False):
-                if value is not None:
-                    row[c] = from_rdflib(value)
-            result.rows.append(row)
-        return result
+
+        def cells(row):
+            return ((c, None if v is None else from_rdflib(v)) for c, v in zip(columns, row, strict=False))
+
+        return _select(columns, answer, cells, limit)
+
+
+def _select(columns: list[str], solutions, cells, limit) -> QueryResult:
+    """The rows of a SELECT answer (``cells(solution)`` gives its column, term pairs), up to ``limit``."""
+    result = QueryResult("select", columns)
+    for solution in solutions:
+        if limit is not None and len(result.rows) >= limit:
+            result.truncated = True
+            break
+        result.rows.append({column: term for column, term in cells(solution) if term is not None})
+    return result
