@@ -2,7 +2,8 @@
 
 The folder is ``$CALCINOSIS_KG_HOME/<digest>`` (default ``~/.cache/calcinosis-kg``), where the
 digest covers the ontology, the shapes and the knowledge base, so a change to any of them
-gives a fresh build.
+gives a fresh build. ``$CALCINOSIS_KG_RELEASE`` names a folder written by ``calcinosis-kg build``
+to use instead, as long as it was built from the current inputs.
 
 >>> len(input_digest())
 16
@@ -11,6 +12,7 @@ gives a fresh build.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -43,6 +45,11 @@ def release_dir() -> Path:
 
 def ensure_release() -> Path:
     """Return the release folder of the current inputs, building it first if needed."""
+    chosen = os.environ.get("CALCINOSIS_KG_RELEASE")
+    if chosen and _built_from_current_inputs(Path(chosen)):
+        return Path(chosen)
+    if chosen:
+        log.warning("%s was not built from the current inputs; using the cache instead", chosen)
     folder = release_dir()
     if (folder / DATASET_FILE).is_file():
         return folder
@@ -54,3 +61,10 @@ def ensure_release() -> Path:
     if not result.ok:
         raise CalcinosisKGError(f"the graph does not validate; run 'calcinosis-kg validate' ({folder})")
     return folder
+
+
+def _built_from_current_inputs(folder: Path) -> bool:
+    info = folder / "build-info.json"
+    if not (folder / DATASET_FILE).is_file() or not info.is_file():
+        return False
+    return json.loads(info.read_text(encoding="utf-8")).get("inputs") == input_digest()

@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from . import __version__
+from .artifacts import input_digest
 from .loading import load_parts, parse_file
 from .namespaces import GRAPH
 from .quality import quality_failures
@@ -123,6 +124,7 @@ def build(
         result.files.append(path)
     info = {
         "version": __version__,
+        "inputs": input_digest() if not data else None,
         "reasoner": reasoner,
         "conforms": conforms,
         "ok": result.ok,

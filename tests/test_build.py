@@ -58,3 +58,14 @@ def test_write_atomic_leaves_old_file_on_failure(tmp_path):
         write_atomic(target, "text where bytes belong")  # fails half-way through the write
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_a_build_folder_serves_queries_when_current(tmp_path, monkeypatch):
+    from calcinosis_kg.artifacts import ensure_release
+
+    build(tmp_path)
+    monkeypatch.setenv("CALCINOSIS_KG_RELEASE", str(tmp_path))
+    assert ensure_release() == tmp_path
+    info = tmp_path / "build-info.json"
+    info.write_text(info.read_text().replace('"inputs": "', '"inputs": "stale'))
+    assert ensure_release() != tmp_path
