@@ -130,12 +130,10 @@ def test_prefix_table_is_exact_and_matches_the_patterns(shapes_graph):
         table[str(shapes_graph.value(d, SH.prefix))] = str(shapes_graph.value(d, SH.namespace))
     assert table == KNOWN_PREFIXES
     known = str(
-        shapes_graph.value(URIRef("https://w3id.org/calcinosis-kg/shapes/KnownNamespaceShape"), SH.pattern)
+        shapes_graph.value(URIRef("https://w3id.org/calcinosis-kg/shapes/MappingNamespaceShape"), SH.pattern)
     )
     ids = str(
-        shapes_graph.value(
-            URIRef("https://w3id.org/calcinosis-kg/shapes/WellFormedIdentifierShape"), SH.pattern
-        )
+        shapes_graph.value(URIRef("https://w3id.org/calcinosis-kg/shapes/MappingLocalIdShape"), SH.pattern)
     )
     assert known.count("|") == len(table) - 1
     for ns in table.values():
