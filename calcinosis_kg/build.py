@@ -23,7 +23,7 @@ from .namespaces import GRAPH
 from .quality import quality_failures
 from .reasoning import Reasoning, reason
 from .resources import shapes_file
-from .serialize import dataset_to_bytes, to_bytes, write_atomic
+from .serialize import dataset_to_bytes, quads, to_bytes, write_atomic, write_quads
 from .validation import Finding, findings, validate
 
 __all__ = ["GRAPHS", "BuildResult", "build", "build_dataset", "reasoned_parts"]
@@ -90,14 +90,20 @@ def build(
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner, step=clock.start)
     result.errors = reasoning.errors
     clock.start("validate")
-    merged = reasoning.merged
     shapes = parse_file(shapes_file())
+    sssom = _sssom(reasoning.asserted, shapes)
+    result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
+    merged = reasoning.asserted  # the union of the parts, made for this build: add to it, not copy
+    merged += reasoning.inferred
     conforms, report_graph, report_text = validate(merged, shapes)
     result.findings = findings(report_graph)
     clock.start("check")
-    nquads = dataset_to_bytes(_named_graphs(parts, reasoning, shapes), "nquads")
+    named = {iri: quads(graph, iri) for iri, graph in _named_graphs(parts, reasoning, shapes).items()}
+    nquads = write_quads([quad for found in named.values() for quad in found], "nquads")
     result.quality = quality_failures(nquads)
     clock.start("write")
+    asserted = [quad for name in ("ontology", "kb", "data") for quad in named.get(GRAPHS[name], [])]
+    inferred = named[GRAPHS["inferred"]]
     outputs = {
         "validation-report.ttl": lambda: to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": lambda: report_text.encode("utf-8"),
@@ -105,19 +111,15 @@ def build(
     if result.ok:
         outputs.update(
             {
-                "asserted.ttl": lambda: to_bytes(reasoning.asserted, "turtle"),
-                "inferred.ttl": lambda: to_bytes(reasoning.inferred, "turtle"),
-                "merged.nt": lambda: to_bytes(merged, "nt"),
+                "asserted.ttl": lambda: write_quads(asserted, "turtle"),
+                "inferred.ttl": lambda: write_quads(inferred, "turtle"),
+                "merged.nt": lambda: write_quads(asserted + inferred, "nt"),
                 "calcinosis-kg.nq": lambda: nquads,
-                "mappings.sssom.tsv": lambda: _sssom(reasoning.asserted, shapes),
+                "mappings.sssom.tsv": lambda: sssom,
             }
         )
-    result.counts = {
-        "asserted": len(reasoning.asserted),
-        "inferred": len(reasoning.inferred),
-        "violations": len(result.violations),
-        "warnings": sum(f.severity == "Warning" for f in result.findings),
-    }
+    result.counts["violations"] = len(result.violations)
+    result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
     for name, produce in outputs.items():
         path = result.out_dir / name
         write_atomic(path, produce())

@@ -56,7 +56,7 @@ class ExportFormat:
 
 
 FORMATS = {
-    "ttl": ExportFormat("longturtle", "text/turtle", ".ttl"),
+    "ttl": ExportFormat("turtle", "text/turtle", ".ttl"),
     "nt": ExportFormat("nt", "application/n-triples", ".nt"),
     "nq": ExportFormat("nquads", "application/n-quads", ".nq", dataset=True),
     "trig": ExportFormat("trig", "application/trig", ".trig", dataset=True),
@@ -151,18 +151,15 @@ def export_bytes(fmt: str, which: str = "all", release: str | Path | None = None
 def graphs_to_bytes(graphs: dict[str, Graph], fmt: str) -> bytes:
     """Serialize named graphs (keyed by name) in ``fmt``; single-graph formats merge them."""
     spec = _format(fmt)
-    if fmt == "trig":
-        return _trig(graphs)
     if spec.dataset:
         return dataset_to_bytes(
             {GRAPHS[name]: graph for name, graph in graphs.items()}, spec.rdflib, canonical=True
         )
-    graph = ordered_graph(merged(graphs))
     if fmt == "jsonld":
-        return _jsonld(graph)
+        return _jsonld(ordered_graph(merged(graphs)))
     if fmt == "rdfxml":
-        return _rdfxml(graph)
-    return to_bytes(graph, spec.rdflib)
+        return _rdfxml(ordered_graph(merged(graphs)))
+    return to_bytes(merged(graphs), spec.rdflib, canonical=True)
 
 
 def export(
@@ -207,22 +204,6 @@ def _rdfxml(graph: Graph) -> bytes:
         out.bind(prefix, namespace, replace=True)
     out += graph
     return out.serialize(format="xml", encoding="utf-8")
-
-
-def _trig(graphs: dict[str, Graph]) -> bytes:
-    """TriG with one block per named graph, in IRI order; each block is sorted Turtle."""
-    prefixes: set[str] = set()
-    blocks = []
-    for name in sorted(graphs, key=lambda n: str(GRAPHS[n])):
-        text = ordered_graph(graphs[name]).serialize(format="turtle")
-        body = []
-        for line in text.splitlines():
-            if line.startswith("@prefix "):
-                prefixes.add(line)
-            elif line.strip() or body:
-                body.append(line)  # not indented: long literals span lines
-        blocks.append(f"<{GRAPHS[name]}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
-    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
 
 def _jsonld(graph: Graph) -> bytes:

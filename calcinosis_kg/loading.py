@@ -11,11 +11,12 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph
 from rdflib.util import guess_format
 
 from .errors import InputError, InvalidDataError
 from .resources import kb_files, ontology_file
+from .serialize import rdflib_term
 
 __all__ = ["expand_paths", "load_graph", "load_parts", "parse_file"]
 
@@ -48,10 +49,10 @@ def parse_file(path: Path, graph: Graph | None = None) -> Graph:
         return _parse_with_rdflib(path, graph)
     import pyoxigraph
 
-    labels = _BlankLabels(hashlib.sha1(path.name.encode()).hexdigest()[:8])
+    blank = _BlankLabels(hashlib.sha1(path.name.encode()).hexdigest()[:8]).__getitem__
     try:
         triples = [
-            (_term(q.subject, labels), _term(q.predicate, labels), _term(q.object, labels))
+            (rdflib_term(q.subject, blank), rdflib_term(q.predicate, blank), rdflib_term(q.object, blank))
             for q in pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, oxigraph_format))
         ]
     except SyntaxError as exc:
@@ -90,22 +91,6 @@ class _BlankLabels(dict):
     def __missing__(self, key: str) -> BNode:
         self[key] = BNode(f"b{self.salt}x{len(self)}")
         return self[key]
-
-
-def _term(term, labels: _BlankLabels):
-    """The rdflib term for a pyoxigraph term."""
-    kind = type(term).__name__
-    if kind == "NamedNode":
-        return URIRef(term.value)
-    if kind == "BlankNode":
-        return labels[term.value]
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _parse_with_rdflib(path: Path, graph: Graph) -> Graph:

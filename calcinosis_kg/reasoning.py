@@ -56,9 +56,10 @@ def reason(graph: Graph, reasoner: str = "reasonable") -> Reasoning:
         closure, errors = _reasonable_closure(graph), None
     else:
         raise ValueError(f"unknown reasoner {reasoner!r}; expected one of {', '.join(REASONERS)}")
+    asserted = set(graph)
     inferred = Graph()
     for triple in closure:
-        if triple not in graph and not is_noise(triple):
+        if triple not in asserted and not is_noise(triple):
             inferred.add(triple)
     if errors is None:  # reasonable does not check consistency; owlrl reports its own
         errors = _contradictions(graph, inferred)

@@ -1,100 +1,180 @@
-"""Deterministic serialization and atomic writing.
+"""Deterministic serialization with Oxigraph's writers, and atomic writing.
 
-The same graph always gives the same bytes: line-based formats are sorted, and blank nodes keep
-the stable labels the loader gives them, or get canonical labels (``canonical=True``) when they
-come from elsewhere (a parser that invents labels, pyshacl's report).
+The same graph always gives the same bytes: triples are written in sorted order, and blank nodes
+keep the stable labels the loader gives them, or get RDFC-1.0 canonical labels
+(``canonical=True``) when they come from elsewhere (a parser that invents labels, pyshacl's
+report).
 
 >>> from rdflib import Graph
 >>> g = Graph().parse(data="<urn:b> <urn:p> [ <urn:q> 1 ] . <urn:a> <urn:p> 2 .", format="turtle")
 >>> to_bytes(g, "nt", canonical=True) == to_bytes(Graph() + g, "nt", canonical=True)
 True
+>>> print(to_bytes(g, "nt", canonical=True).decode().splitlines()[0])
+<urn:a> <urn:p> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from .namespaces import PREFIXES
 
-__all__ = ["canonical", "dataset_to_bytes", "to_bytes", "write_atomic"]
+__all__ = [
+    "FORMATS",
+    "canonical",
+    "dataset_to_bytes",
+    "quads",
+    "rdflib_term",
+    "to_bytes",
+    "write_atomic",
+    "write_quads",
+]
 
-LINE_FORMATS = {"nt", "nquads"}
+#: The formats written here: rdflib's name for each, and Oxigraph's.
+FORMATS = {
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: The prefixes Turtle and TriG output may declare (only those the data uses are written).
+KNOWN_PREFIXES = {
+    **{"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS, "sh": SH},
+    **PREFIXES,
+}
 
 
 def canonical(graph: Graph, prefix: str = "") -> Graph:
-    """A copy of ``graph`` whose blank nodes carry labels derived from their content.
+    """A copy of ``graph`` whose blank nodes carry RDFC-1.0 canonical labels (after ``prefix``).
 
-    A blank node's label is a hash of what it says (its outgoing triples, nested blank nodes
-    included), so it does not depend on the labels a parser made up. Blank nodes that say the
-    same thing get a numbered suffix in a stable order.
+    The labels follow from what the blank nodes say, not from the labels a parser made up.
     """
     out = Graph()
-    blanks = {term for triple in graph for term in triple if isinstance(term, BNode)}
-    if not blanks:
-        out += graph
-        return _bind(out, graph)
-    digests: dict = {}
-
-    def digest(node, path=()) -> str:
-        if node not in digests:
-            if node in path:  # a cycle: fall back to a constant for the back edge
-                return "cycle"
-            parts = sorted(
-                f"{p.n3()} {digest(o, (*path, node)) if isinstance(o, BNode) else o.n3()}"
-                for p, o in graph.predicate_objects(node)
-            )
-            digests[node] = hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
-        return digests[node]
-
-    labels: dict = {}
-    used: dict = {}
-    for node in sorted(blanks, key=lambda b: (digest(b), _incoming(graph, b, digest))):
-        base = prefix + "b" + digest(node)
-        count = used.get(base, 0)
-        used[base] = count + 1
-        labels[node] = BNode(base if count == 0 else f"{base}n{count}")
-    for triple in graph:
-        out.add(tuple(labels.get(term, term) for term in triple))
+    for quad in quads(graph, canonical=True, prefix=prefix):
+        out.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
     return _bind(out, graph)
 
 
-def _incoming(graph: Graph, node: BNode, digest) -> str:
-    return " ".join(
-        sorted(
-            f"{digest(s) if isinstance(s, BNode) else s.n3()} {p.n3()}"
-            for s, p in graph.subject_predicates(node)
-        )
-    )
+def quads(
+    graph: Graph, name: URIRef | None = None, canonical: bool = False, prefix: str = ""
+) -> list[ox.Quad]:
+    """The triples of ``graph`` as pyoxigraph quads in the graph ``name`` (None: the default graph).
+
+    With ``canonical=True`` blank nodes get RDFC-1.0 canonical labels, after ``prefix``.
+    """
+    known: dict = {}  # terms recur (predicates, classes): convert each once
+
+    def term(t):
+        found = known.get(t)
+        if found is None:
+            found = known[t] = _oxigraph(t)
+        return found
+
+    graph_name = ox.DefaultGraph() if name is None or canonical else ox.NamedNode(name)
+    found = [ox.Quad(term(s), term(p), term(o), graph_name) for s, p, o in graph]
+    if not canonical:
+        return found
+    dataset = ox.Dataset(found)
+    if any(isinstance(t, BNode) for t in known):
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    graph_name = ox.DefaultGraph() if name is None else ox.NamedNode(name)
+    return [
+        ox.Quad(_prefixed(q.subject, prefix), q.predicate, _prefixed(q.object, prefix), graph_name)
+        for q in dataset
+    ]
+
+
+def write_quads(found: list[ox.Quad], fmt: str, prefixes: Mapping[str, str] = KNOWN_PREFIXES) -> bytes:
+    """Serialize quads in ``fmt`` deterministically: in sorted order, each triple once.
+
+    ``nt`` and ``turtle`` drop the graph names; ``turtle`` and ``trig`` declare those of
+    ``prefixes`` that the data uses.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt in ("nt", "turtle"):
+        found = sorted({quad.triple for quad in found}, key=str)
+    else:
+        found = sorted(set(found), key=lambda quad: (str(quad.graph_name), str(quad)))
+    if fmt in ("nt", "nquads"):
+        return _sorted_lines(ox.serialize(found, format=FORMATS[fmt]))
+    return ox.serialize(found, format=FORMATS[fmt], prefixes=_used(prefixes, found))
 
 
 def to_bytes(graph: Graph, fmt: str, canonical: bool = False) -> bytes:
-    """Serialize ``graph`` in ``fmt`` (an rdflib format name) deterministically."""
-    source = globals()["canonical"](graph) if canonical else _bind(graph, graph)
-    return _sorted_lines(source.serialize(format=fmt, encoding="utf-8"), fmt)
+    """Serialize ``graph`` in ``fmt`` (``nt`` or ``turtle``) deterministically."""
+    declared = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
+    return write_quads(quads(graph, canonical=canonical), fmt, {**declared, **KNOWN_PREFIXES})
 
 
-def dataset_to_bytes(graphs: dict[URIRef, Graph], fmt: str = "nquads", canonical: bool = False) -> bytes:
+def dataset_to_bytes(graphs: Mapping[URIRef, Graph], fmt: str = "nquads", canonical: bool = False) -> bytes:
     """Serialize named graphs as one dataset (``nquads`` or ``trig``) deterministically.
 
-    With ``canonical=True`` each graph's blank nodes get canonical labels prefixed by a hash of
-    the graph name, so that two graphs never share a label.
+    With ``canonical=True`` each graph's blank nodes get canonical labels prefixed by the
+    graph's position, so that two graphs never share a label.
     """
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    for name in sorted(graphs):
-        target = dataset.graph(name)
-        if canonical:
-            salt = "g" + hashlib.sha1(str(name).encode()).hexdigest()[:6]
-            target += globals()["canonical"](graphs[name], salt)
-        else:
-            target += graphs[name]
-    return _sorted_lines(dataset.serialize(format=fmt, encoding="utf-8"), fmt)
+    found: list[ox.Quad] = []
+    for index, name in enumerate(sorted(graphs)):
+        found.extend(quads(graphs[name], name, canonical=canonical, prefix=f"g{index}"))
+    return write_quads(found, fmt)
+
+
+def _prefixed(term, prefix: str):
+    return ox.BlankNode(prefix + term.value) if prefix and isinstance(term, ox.BlankNode) else term
+
+
+def _used(prefixes: Mapping[str, str], found: list) -> dict[str, str]:
+    """The prefixes whose namespace starts an IRI of ``found``."""
+    iris = set()
+    for item in found:
+        for t in (item.subject, item.predicate, item.object):
+            if isinstance(t, ox.NamedNode):
+                iris.add(t.value)
+            elif isinstance(t, ox.Literal):
+                iris.add(t.datatype.value)
+    return {p: str(ns) for p, ns in prefixes.items() if any(iri.startswith(str(ns)) for iri in iris)}
+
+
+def _sorted_lines(text: bytes) -> bytes:
+    """N-Triples and N-Quads with their lines in byte order (sorted terms may not sort lines)."""
+    lines = sorted(set(text.splitlines()) - {b""})
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def _oxigraph(term):
+    """The pyoxigraph term for an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if term.language:
+        return ox.Literal(term, language=term.language)
+    datatype = term.datatype
+    return ox.Literal(term, datatype=ox.NamedNode(datatype) if datatype else None)
+
+
+def rdflib_term(term, blank: Callable[[str], BNode] = BNode):
+    """The rdflib term for a pyoxigraph term; ``blank(label)`` names blank nodes.
+
+    >>> rdflib_term(ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return blank(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
 
 
 def _bind(out: Graph, like: Graph) -> Graph:
@@ -103,13 +183,6 @@ def _bind(out: Graph, like: Graph) -> Graph:
     for prefix, namespace in PREFIXES.items():
         out.bind(prefix, namespace, replace=True)
     return out
-
-
-def _sorted_lines(text: bytes, fmt: str) -> bytes:
-    if fmt not in LINE_FORMATS:
-        return text
-    lines = sorted({line for line in text.decode("utf-8").splitlines() if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -8,10 +8,14 @@ True
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, Graph, Namespace
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from .errors import CalcinosisKGError
 from .loading import parse_file
@@ -38,18 +42,115 @@ def validate(data: Graph | str | Path, shapes: Graph | None = None) -> tuple[boo
     """Validate ``data`` (a graph, a path, or Turtle text) against the project's shapes.
 
     Returns pyshacl's ``(conforms, report_graph, report_text)``. The data is taken as it is
-    (``inference="none"``): pass the reasoned graph, ``reason(graph).merged``.
+    (``inference="none"``, not copied): pass the reasoned graph, ``reason(graph).merged``.
+    With more than one core, two processes share the shapes and their reports are merged
+    into the one a single run gives.
     """
-    import pyshacl
-
     graph = _as_graph(data)
     shapes = shapes if shapes is not None else parse_file(shapes_file())
+    groups = _shape_groups(shapes)
+    if groups is None or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _pyshacl(graph, shapes)
+    return _merge([*_in_two_processes(graph, shapes, groups)])
+
+
+def _in_two_processes(graph: Graph, shapes: Graph, groups: tuple[list[URIRef], list[URIRef]]) -> list[tuple]:
+    """Validate the first selection of shapes here and the second in a forked child."""
+    context = multiprocessing.get_context("fork")  # the child shares the graphs; nothing is copied
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_validate_in_child, args=(sender, graph, shapes, groups[1]), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        here = _pyshacl(graph, shapes, groups[0])
+        try:
+            there = receiver.recv()
+        except EOFError:
+            raise CalcinosisKGError(f"the validation worker stopped (exit code {worker.exitcode})") from None
+    finally:
+        worker.join()
+    if isinstance(there, str):
+        raise CalcinosisKGError(f"validation failed: {there}")
+    return [here, there]
+
+
+def _pyshacl(graph: Graph, shapes: Graph, use_shapes: list[URIRef] | None = None) -> tuple[bool, Graph, str]:
+    import pyshacl
+
     conforms, report_graph, report_text = pyshacl.validate(
-        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        graph,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=True,
+        use_shapes=use_shapes,
     )
     if not isinstance(report_graph, Graph):  # pyshacl returns its failure instead of a report
         raise CalcinosisKGError(f"the shapes cannot be applied: {report_text}")
     return bool(conforms), report_graph, str(report_text)
+
+
+def _validate_in_child(sender, graph: Graph, shapes: Graph, use_shapes: list[URIRef]) -> None:
+    try:
+        conforms, report, text = _pyshacl(graph, shapes, use_shapes)
+        sender.send((conforms, list(report), text))  # rdflib terms pickle; a Graph need not
+    except Exception as exc:  # the parent reports it
+        sender.send(str(exc) or type(exc).__name__)
+    finally:
+        sender.close()
+
+
+def _shape_groups(shapes: Graph) -> tuple[list[URIRef], list[URIRef]] | None:
+    """Two selections of shapes that share the work about equally.
+
+    Shapes with SPARQL-based targets cost the most; they are dealt out in turn, the first one to
+    the selection that also holds the shapes with Core targets. Shapes without targets (reached
+    through sh:property, sh:node, ...) are in both, since pyshacl skips a reference to a shape
+    outside the selection. None when the shapes cannot be split: a shape is a blank node (pyshacl
+    selects shapes by IRI), or a targeted shape is also reached from another shape.
+    """
+    declared = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+    targeted = {shape for predicate in _TARGETS for shape in shapes.subjects(predicate, None)}
+    referenced = {shape for predicate in _REFERENCES for shape in shapes.objects(None, predicate)}
+    everything = declared | targeted
+    untargeted = everything - targeted
+    if any(not isinstance(shape, URIRef) for shape in everything) or targeted & referenced:
+        return None
+    queried = sorted(shape for shape in targeted if (shape, SH.target, None) in shapes)
+    if len(queried) < 2:
+        return None
+    first = (targeted - set(queried)) | set(queried[0::2])
+    return sorted(first | untargeted), sorted(set(queried[1::2]) | untargeted)
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+_REFERENCES = (SH.property, SH.node, SH.qualifiedValueShape, SH["not"])
+_RESULT_START = re.compile(r"^(?=(?:Constraint Violation|Validation Result) in )", re.M)
+
+
+def _merge(parts: list[tuple[bool, Iterable[tuple], str]]) -> tuple[bool, Graph, str]:
+    """One report from the reports (triples) of disjoint selections of shapes, as pyshacl
+    writes it for all of them at once: one sh:ValidationReport, results sorted in the text."""
+    conforms = all(part[0] for part in parts)
+    merged = Graph()
+    node = BNode()
+    merged.add((node, RDF.type, SH.ValidationReport))
+    merged.add((node, SH.conforms, Literal(conforms)))
+    results: list[str] = []
+    for _, triples, text in parts:
+        report = {s for s, p, o in triples if p == RDF.type and o == SH.ValidationReport}
+        for s, p, o in triples:
+            if s not in report:
+                merged.add((s, p, o))
+            elif p == SH.result:
+                merged.add((node, p, o))
+        body = text.split("\n", 3)[3] if "\nResults (" in text else ""
+        results.extend(block for block in _RESULT_START.split(body) if block)
+    text = f"Validation Report\nConforms: {conforms}\n"
+    if results:
+        text += f"Results ({len(results)}):\n" + "".join(sorted(results))
+    return conforms, merged, text
 
 
 def findings(report_graph: Graph) -> list[Finding]:

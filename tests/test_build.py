@@ -30,6 +30,8 @@ def test_build_writes_every_artifact(tmp_path, reasoned):
     asserted = Graph().parse(tmp_path / "asserted.ttl") + Graph().parse(tmp_path / "inferred.ttl")
     assert isomorphic(merged, asserted)
     assert len(merged) == len(reasoned.asserted) + len(reasoned.inferred)
+    assert result.counts["asserted"] == len(reasoned.asserted)
+    assert result.counts["inferred"] == len(reasoned.inferred)
     assert set(result.timings) == {"load", "reason", "validate", "check", "write"}
 
 

@@ -1,0 +1,81 @@
+"""Validation in two processes gives the report a single pyshacl run gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyshacl
+import pytest
+from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib.compare import isomorphic
+
+from calcinosis_kg import load_graph, reason, validate
+from calcinosis_kg.errors import CalcinosisKGError
+from calcinosis_kg.resources import shapes_file
+from calcinosis_kg.validation import _shape_groups
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+CASES = Path(__file__).resolve().parent / "shapes" / "invalid"
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return Graph().parse(shapes_file(), format="turtle")
+
+
+def one_run(graph: Graph, shapes: Graph):
+    return pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+
+
+def test_the_project_shapes_split_in_two(shapes):
+    first, second = _shape_groups(shapes)
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+    targeted = {s for p in targets for s in shapes.subjects(p, None)}
+    assert targeted & set(first) and targeted & set(second)
+    assert not targeted & set(first) & set(second), "a targeted shape would report twice"
+    assert targeted <= set(first) | set(second)
+
+
+@pytest.mark.parametrize(
+    "case", [None, "edge_without_claim.ttl", "missing_label.ttl", "mapping_bad_local_id.ttl"]
+)
+def test_two_processes_report_what_one_run_reports(case, shapes, reasoned):
+    graph = reasoned.merged if case is None else reason(load_graph(CASES / case, kb=False)).merged
+    expected_conforms, expected_graph, expected_text = one_run(graph, shapes)
+    conforms, report, text = validate(graph, shapes)
+    assert conforms == expected_conforms
+    assert text == expected_text
+    assert isomorphic(report, expected_graph)
+    assert len(set(report.subjects(RDF.type, SH.ValidationReport))) == 1
+
+
+def test_blank_node_shapes_run_in_one_process():
+    shapes = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        [] a sh:NodeShape ; sh:targetNode <urn:a> ; sh:class <urn:C> .
+        """,
+        format="turtle",
+    )
+    assert _shape_groups(shapes) is None
+    conforms, report, _ = validate(Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle"), shapes)
+    assert not conforms
+    assert (None, SH.focusNode, URIRef("urn:a")) in report
+
+
+def test_a_failing_worker_is_an_error():
+    broken = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:plain> sh:targetNode <urn:a> ; sh:minCount 0 ; sh:path <urn:p> .
+        <urn:shape-a> sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this ?p ?o }" ] ;
+            sh:nodeKind sh:IRI .
+        <urn:shape-b> sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this ?p" ] ;
+            sh:nodeKind sh:IRI .
+        """,
+        format="turtle",
+    )
+    groups = _shape_groups(broken)
+    assert URIRef("urn:shape-b") in groups[1]  # the broken query runs in the child
+    with pytest.raises(CalcinosisKGError, match="validation failed"):
+        validate(Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle"), broken)
