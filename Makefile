@@ -28,6 +28,7 @@ lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)  ## run the benchmarks and print their tables
+	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_pipeline.py
 
 clean:  ## remove the build output and the virtual environment

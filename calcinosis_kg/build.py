@@ -14,16 +14,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from . import __version__
 from .artifacts import input_digest
+from .convert import quads, to_graph
 from .loading import load_parts, parse_file
 from .namespaces import GRAPH
 from .quality import quality_failures
 from .reasoning import Reasoning, reason
 from .resources import shapes_file
-from .serialize import dataset_to_bytes, quads, to_bytes, write_atomic, write_quads
+from .serialize import to_bytes, write_atomic, write_quads
 from .validation import Finding, findings, validate
 
 __all__ = ["GRAPHS", "BuildResult", "build", "build_dataset", "reasoned_parts"]
@@ -63,13 +65,13 @@ class BuildResult:
 
 def reasoned_parts(
     *data: str | Path, reasoner: str = "reasonable", step: Callable[[str], object] | None = None
-) -> tuple[dict[str, Graph], Reasoning]:
-    """Load the parts and reason over them; ``step(name)`` is called as each step starts."""
+) -> tuple[dict[str, list[ox.Quad]], Reasoning]:
+    """Load the parts (as quads) and reason over their union; ``step(name)`` is called as each step starts."""
     (step or _quiet)("load")
     parts = load_parts(*data)
     asserted = Graph()
-    for part in parts.values():
-        asserted += part
+    for found in parts.values():
+        to_graph(found, asserted)
     (step or _quiet)("reason")
     return parts, reason(asserted, reasoner=reasoner)
 
@@ -98,7 +100,7 @@ def build(
     conforms, report_graph, report_text = validate(merged, shapes)
     result.findings = findings(report_graph)
     clock.start("check")
-    named = {iri: quads(graph, iri) for iri, graph in _named_graphs(parts, reasoning, shapes).items()}
+    named = _named_quads(parts, reasoning, shapes)
     nquads = write_quads([quad for found in named.values() for quad in found], "nquads")
     result.quality = quality_failures(nquads)
     clock.start("write")
@@ -145,14 +147,20 @@ def build(
 def build_dataset(*data: str | Path, reasoner: str = "reasonable") -> tuple[bytes, Reasoning]:
     """The reasoned dataset as N-Quads (named graphs), without validation or files."""
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner)
-    named = _named_graphs(parts, reasoning, parse_file(shapes_file()))
-    return dataset_to_bytes(named, "nquads"), reasoning
+    named = _named_quads(parts, reasoning, parse_file(shapes_file()))
+    return write_quads([quad for found in named.values() for quad in found], "nquads"), reasoning
 
 
-def _named_graphs(parts: dict[str, Graph], reasoning: Reasoning, shapes: Graph) -> dict[URIRef, Graph]:
-    named = {GRAPHS[name]: graph for name, graph in parts.items()}
-    named[GRAPHS["inferred"]] = reasoning.inferred
-    named[GRAPHS["shapes"]] = shapes
+def _named_quads(
+    parts: dict[str, list[ox.Quad]], reasoning: Reasoning, shapes: Graph
+) -> dict[URIRef, list[ox.Quad]]:
+    """The quads of each named graph of the release."""
+    named = {}
+    for name, found in parts.items():
+        graph_name = ox.NamedNode(GRAPHS[name])
+        named[GRAPHS[name]] = [ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in found]
+    named[GRAPHS["inferred"]] = quads(reasoning.inferred, GRAPHS["inferred"])
+    named[GRAPHS["shapes"]] = quads(shapes, GRAPHS["shapes"])
     return named
 
 

@@ -11,14 +11,15 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import BNode, Graph
+import pyoxigraph as ox
+from rdflib import Graph
 from rdflib.util import guess_format
 
+from .convert import quads, to_graph
 from .errors import InputError, InvalidDataError
 from .resources import kb_files, ontology_file
-from .serialize import rdflib_term
 
-__all__ = ["expand_paths", "load_graph", "load_parts", "parse_file"]
+__all__ = ["expand_paths", "load_graph", "load_parts", "parse_file", "parse_quads"]
 
 RDF_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".xml", ".n3")
 
@@ -43,26 +44,25 @@ def parse_file(path: Path, graph: Graph | None = None) -> Graph:
     Oxigraph's strict parsers read the formats they know (fast, exact error positions); rdflib
     reads the rest. Blank nodes get stable labels, unique per file.
     """
-    graph = Graph() if graph is None else graph
+    return to_graph(parse_quads(path), graph)
+
+
+def parse_quads(path: Path) -> list[ox.Quad]:
+    """The triples of one RDF file as pyoxigraph quads in the default graph (see :func:`parse_file`)."""
     oxigraph_format = _OXIGRAPH_FORMATS.get(path.suffix.lower())
     if oxigraph_format is None:
-        return _parse_with_rdflib(path, graph)
-    import pyoxigraph
-
-    blank = _BlankLabels(hashlib.sha1(path.name.encode()).hexdigest()[:8]).__getitem__
+        return quads(_parse_with_rdflib(path, Graph()))
+    blank = _BlankLabels(hashlib.sha1(path.name.encode()).hexdigest()[:8])
     try:
-        triples = [
-            (rdflib_term(q.subject, blank), rdflib_term(q.predicate, blank), rdflib_term(q.object, blank))
-            for q in pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, oxigraph_format))
+        return [
+            ox.Quad(blank.of(q.subject), q.predicate, blank.of(q.object))
+            for q in ox.parse(path=str(path), format=getattr(ox.RdfFormat, oxigraph_format))
         ]
     except SyntaxError as exc:
         reason = str(exc.msg).split(": ", 1)[-1]
         raise InvalidDataError(f"{path}:{exc.lineno}:{exc.offset}: syntax error: {reason}") from exc
     except (OSError, ValueError) as exc:
         raise InvalidDataError(f"{path}: cannot parse: {exc}") from exc
-    for triple in triples:
-        graph.add(triple)
-    return graph
 
 
 _OXIGRAPH_FORMATS = {
@@ -88,9 +88,13 @@ class _BlankLabels(dict):
         super().__init__()
         self.salt = salt
 
-    def __missing__(self, key: str) -> BNode:
-        self[key] = BNode(f"b{self.salt}x{len(self)}")
-        return self[key]
+    def of(self, term):
+        """``term`` itself, or its stable replacement if it is a blank node."""
+        if not isinstance(term, ox.BlankNode):
+            return term
+        if term not in self:
+            self[term] = ox.BlankNode(f"b{self.salt}x{len(self)}")
+        return self[term]
 
 
 def _parse_with_rdflib(path: Path, graph: Graph) -> Graph:
@@ -101,18 +105,15 @@ def _parse_with_rdflib(path: Path, graph: Graph) -> Graph:
     return graph
 
 
-def load_parts(*data: str | Path, kb: bool = True) -> dict[str, Graph]:
-    """Load the ontology, the knowledge base and the user's files as separate graphs.
+def load_parts(*data: str | Path, kb: bool = True) -> dict[str, list[ox.Quad]]:
+    """Load the ontology, the knowledge base and the user's files, each part as its quads.
 
-    The keys are ``ontology``, ``kb`` (unless ``kb=False``) and ``data`` (only with ``data``).
+    The keys are ``ontology``, ``kb`` (unless ``kb=False``) and ``data`` (only with ``data``);
+    :func:`calcinosis_kg.convert.to_graph` turns quads into an rdflib graph.
     """
-    parts = {}
-    for name, files in _sources(data, kb).items():
-        graph = Graph()
-        for path in files:
-            parse_file(path, graph)
-        parts[name] = graph
-    return parts
+    return {
+        name: [q for path in files for q in parse_quads(path)] for name, files in _sources(data, kb).items()
+    }
 
 
 def load_graph(*data: str | Path, kb: bool = True) -> Graph:

@@ -17,21 +17,21 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
+from .convert import quads, to_graph
 from .namespaces import PREFIXES
 
 __all__ = [
     "FORMATS",
     "canonical",
+    "canonical_quads",
     "dataset_to_bytes",
-    "quads",
-    "rdflib_term",
     "to_bytes",
     "write_atomic",
     "write_quads",
@@ -44,7 +44,6 @@ FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG,
 }
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: The prefixes Turtle and TriG output may declare (only those the data uses are written).
 KNOWN_PREFIXES = {
     **{"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS, "sh": SH},
@@ -57,33 +56,13 @@ def canonical(graph: Graph, prefix: str = "") -> Graph:
 
     The labels follow from what the blank nodes say, not from the labels a parser made up.
     """
-    out = Graph()
-    for quad in quads(graph, canonical=True, prefix=prefix):
-        out.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
-    return _bind(out, graph)
+    return _bind(to_graph(canonical_quads(graph, prefix=prefix)), graph)
 
 
-def quads(
-    graph: Graph, name: URIRef | None = None, canonical: bool = False, prefix: str = ""
-) -> list[ox.Quad]:
-    """The triples of ``graph`` as pyoxigraph quads in the graph ``name`` (None: the default graph).
-
-    With ``canonical=True`` blank nodes get RDFC-1.0 canonical labels, after ``prefix``.
-    """
-    known: dict = {}  # terms recur (predicates, classes): convert each once
-
-    def term(t):
-        found = known.get(t)
-        if found is None:
-            found = known[t] = _oxigraph(t)
-        return found
-
-    graph_name = ox.DefaultGraph() if name is None or canonical else ox.NamedNode(name)
-    found = [ox.Quad(term(s), term(p), term(o), graph_name) for s, p, o in graph]
-    if not canonical:
-        return found
-    dataset = ox.Dataset(found)
-    if any(isinstance(t, BNode) for t in known):
+def canonical_quads(graph: Graph, name: URIRef | None = None, prefix: str = "") -> list[ox.Quad]:
+    """The quads of ``graph`` (in the graph ``name``) with RDFC-1.0 blank-node labels after ``prefix``."""
+    dataset = ox.Dataset(quads(graph))
+    if any(isinstance(term, BNode) for triple in graph for term in triple):
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     graph_name = ox.DefaultGraph() if name is None else ox.NamedNode(name)
     return [
@@ -112,7 +91,8 @@ def write_quads(found: list[ox.Quad], fmt: str, prefixes: Mapping[str, str] = KN
 def to_bytes(graph: Graph, fmt: str, canonical: bool = False) -> bytes:
     """Serialize ``graph`` in ``fmt`` (``nt`` or ``turtle``) deterministically."""
     declared = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
-    return write_quads(quads(graph, canonical=canonical), fmt, {**declared, **KNOWN_PREFIXES})
+    found = canonical_quads(graph) if canonical else quads(graph)
+    return write_quads(found, fmt, {**declared, **KNOWN_PREFIXES})
 
 
 def dataset_to_bytes(graphs: Mapping[URIRef, Graph], fmt: str = "nquads", canonical: bool = False) -> bytes:
@@ -123,7 +103,8 @@ def dataset_to_bytes(graphs: Mapping[URIRef, Graph], fmt: str = "nquads", canoni
     """
     found: list[ox.Quad] = []
     for index, name in enumerate(sorted(graphs)):
-        found.extend(quads(graphs[name], name, canonical=canonical, prefix=f"g{index}"))
+        graph = graphs[name]
+        found.extend(canonical_quads(graph, name, f"g{index}") if canonical else quads(graph, name))
     return write_quads(found, fmt)
 
 
@@ -147,34 +128,6 @@ def _sorted_lines(text: bytes) -> bytes:
     """N-Triples and N-Quads with their lines in byte order (sorted terms may not sort lines)."""
     lines = sorted(set(text.splitlines()) - {b""})
     return b"\n".join(lines) + b"\n" if lines else b""
-
-
-def _oxigraph(term):
-    """The pyoxigraph term for an rdflib term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(term)
-    if isinstance(term, BNode):
-        return ox.BlankNode(term)
-    if term.language:
-        return ox.Literal(term, language=term.language)
-    datatype = term.datatype
-    return ox.Literal(term, datatype=ox.NamedNode(datatype) if datatype else None)
-
-
-def rdflib_term(term, blank: Callable[[str], BNode] = BNode):
-    """The rdflib term for a pyoxigraph term; ``blank(label)`` names blank nodes.
-
-    >>> rdflib_term(ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
-    rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
-    """
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return blank(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
 
 
 def _bind(out: Graph, like: Graph) -> Graph:

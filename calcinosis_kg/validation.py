@@ -11,11 +11,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from .errors import CalcinosisKGError
 from .loading import parse_file
@@ -46,6 +45,8 @@ def validate(data: Graph | str | Path, shapes: Graph | None = None) -> tuple[boo
     With more than one core, two processes share the shapes and their reports are merged
     into the one a single run gives.
     """
+    import pyshacl  # noqa: F401  (imported once, before a worker is forked)
+
     graph = _as_graph(data)
     shapes = shapes if shapes is not None else parse_file(shapes_file())
     groups = _shape_groups(shapes)
@@ -104,11 +105,11 @@ def _validate_in_child(sender, graph: Graph, shapes: Graph, use_shapes: list[URI
 def _shape_groups(shapes: Graph) -> tuple[list[URIRef], list[URIRef]] | None:
     """Two selections of shapes that share the work about equally.
 
-    Shapes with SPARQL-based targets cost the most; they are dealt out in turn, the first one to
-    the selection that also holds the shapes with Core targets. Shapes without targets (reached
-    through sh:property, sh:node, ...) are in both, since pyshacl skips a reference to a shape
-    outside the selection. None when the shapes cannot be split: a shape is a blank node (pyshacl
-    selects shapes by IRI), or a targeted shape is also reached from another shape.
+    The targeted shapes are dealt out in turn, those with SPARQL-based targets (which cost the
+    most) first. Shapes without targets (reached through sh:property, sh:node, ...) are in
+    both, since pyshacl skips a reference to a shape outside the selection. None when the
+    shapes cannot be split: a shape is a blank node (pyshacl selects shapes by IRI), or a
+    targeted shape is also reached from another shape.
     """
     declared = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
     targeted = {shape for predicate in _TARGETS for shape in shapes.subjects(predicate, None)}
@@ -118,10 +119,10 @@ def _shape_groups(shapes: Graph) -> tuple[list[URIRef], list[URIRef]] | None:
     if any(not isinstance(shape, URIRef) for shape in everything) or targeted & referenced:
         return None
     queried = sorted(shape for shape in targeted if (shape, SH.target, None) in shapes)
-    if len(queried) < 2:
+    dealt = queried + sorted(targeted.difference(queried))
+    if len(dealt) < 2:
         return None
-    first = (targeted - set(queried)) | set(queried[0::2])
-    return sorted(first | untargeted), sorted(set(queried[1::2]) | untargeted)
+    return sorted(set(dealt[0::2]) | untargeted), sorted(set(dealt[1::2]) | untargeted)
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
@@ -129,22 +130,23 @@ _REFERENCES = (SH.property, SH.node, SH.qualifiedValueShape, SH["not"])
 _RESULT_START = re.compile(r"^(?=(?:Constraint Violation|Validation Result) in )", re.M)
 
 
-def _merge(parts: list[tuple[bool, Iterable[tuple], str]]) -> tuple[bool, Graph, str]:
-    """One report from the reports (triples) of disjoint selections of shapes, as pyshacl
-    writes it for all of them at once: one sh:ValidationReport, results sorted in the text."""
+def _merge(parts: list[tuple[bool, Graph | list[tuple], str]]) -> tuple[bool, Graph, str]:
+    """One report from the reports of disjoint selections of shapes, as pyshacl writes it for all
+    of them at once: one sh:ValidationReport, results sorted in the text. The first report
+    graph receives the others."""
     conforms = all(part[0] for part in parts)
-    merged = Graph()
-    node = BNode()
-    merged.add((node, RDF.type, SH.ValidationReport))
-    merged.add((node, SH.conforms, Literal(conforms)))
+    merged = parts[0][1]
+    node = merged.value(None, RDF.type, SH.ValidationReport, any=False)
+    merged.set((node, SH.conforms, Literal(conforms)))
     results: list[str] = []
-    for _, triples, text in parts:
-        report = {s for s, p, o in triples if p == RDF.type and o == SH.ValidationReport}
-        for s, p, o in triples:
-            if s not in report:
-                merged.add((s, p, o))
-            elif p == SH.result:
-                merged.add((node, p, o))
+    for index, (_, triples, text) in enumerate(parts):
+        if index:
+            others = {s for s, p, o in triples if p == RDF.type and o == SH.ValidationReport}
+            for s, p, o in triples:
+                if s not in others:
+                    merged.add((s, p, o))
+                elif p == SH.result:
+                    merged.add((node, p, o))
         body = text.split("\n", 3)[3] if "\nResults (" in text else ""
         results.extend(block for block in _RESULT_START.split(body) if block)
     text = f"Validation Report\nConforms: {conforms}\n"
