@@ -2,7 +2,9 @@
 
 Each run is a fresh process that calls ``calcinosis_kg.build`` (as ``calcinosis-kg build``
 does) into a temporary folder; the table gives the median, the fastest and the slowest run
-of each step, of their sum, and of the process from start to exit (imports included).
+of each step, of their sum, and of the process from start to exit (imports included). The
+last row times a fixed pure-Python loop in the same process: on a shared machine whose speed
+varies, it tells a slow run from a slow build.
 
     python bench/bench_build.py              # 5 runs
     python bench/bench_build.py --runs 9
@@ -22,13 +24,17 @@ STEPS = ("load", "reason", "validate", "check", "write")
 
 
 def one_build(out_dir: str) -> dict:
-    """Build into ``out_dir``; return the step timings."""
+    """Build into ``out_dir``; return the step timings and the reference loop's time."""
     from calcinosis_kg import build
 
     result = build(out_dir)
     if not result.ok:
         raise SystemExit(f"the build failed: {result.errors or result.violations[:3] or result.quality}")
-    return result.timings
+    started = time.perf_counter()
+    total = 0
+    for number in range(1_000_000):
+        total += number
+    return {**result.timings, "reference loop": time.perf_counter() - started}
 
 
 def main() -> int:
@@ -39,7 +45,9 @@ def main() -> int:
     if args.one:
         print(json.dumps(one_build(args.one)))
         return 0
-    rows: dict[str, list[float]] = {step: [] for step in (*STEPS, "sum of steps", "process")}
+    rows: dict[str, list[float]] = {
+        step: [] for step in (*STEPS, "sum of steps", "process", "reference loop")
+    }
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as folder:
             started = time.perf_counter()
@@ -51,6 +59,7 @@ def main() -> int:
         for step in STEPS:
             rows[step].append(timings[step])
         rows["sum of steps"].append(sum(timings[step] for step in STEPS))
+        rows["reference loop"].append(timings["reference loop"])
     print(f"{'step':<14} {'median s':>9} {'min s':>7} {'max s':>7}   ({args.runs} runs)")
     print("-" * 42)
     for step, values in rows.items():

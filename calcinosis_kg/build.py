@@ -26,7 +26,7 @@ from .quality import quality_failures
 from .reasoning import Reasoning, reason
 from .resources import shapes_file
 from .serialize import to_bytes, write_atomic, write_quads
-from .validation import Finding, findings, validate
+from .validation import Finding, Validation, findings
 
 __all__ = ["GRAPHS", "BuildResult", "build", "build_dataset", "reasoned_parts"]
 
@@ -91,40 +91,29 @@ def build(
     clock = _Clock(result.timings, progress)
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner, step=clock.start)
     result.errors = reasoning.errors
-    clock.start("validate")
+    clock.start("check")
     shapes = parse_file(shapes_file())
-    sssom = _sssom(reasoning.asserted, shapes)
     result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
+    graph_files = {"mappings.sssom.tsv": _sssom(reasoning.asserted, shapes)}
     merged = reasoning.asserted  # the union of the parts, made for this build: add to it, not copy
     merged += reasoning.inferred
-    conforms, report_graph, report_text = validate(merged, shapes)
+    with Validation(merged, shapes) as validation:  # a worker validates while this process checks
+        graph_files.update(_graph_files(parts, reasoning.inferred, shapes))
+        result.quality = quality_failures(graph_files["calcinosis-kg.nq"])
+        clock.start("validate")
+        conforms, report_graph, report_text = validation.result()
     result.findings = findings(report_graph)
-    clock.start("check")
-    named = _named_quads(parts, reasoning, shapes)
-    nquads = write_quads([quad for found in named.values() for quad in found], "nquads")
-    result.quality = quality_failures(nquads)
     clock.start("write")
-    asserted = [quad for name in ("ontology", "kb", "data") for quad in named.get(GRAPHS[name], [])]
-    inferred = named[GRAPHS["inferred"]]
     outputs = {
-        "validation-report.ttl": lambda: to_bytes(report_graph, "turtle", canonical=True),
-        "validation-report.txt": lambda: report_text.encode("utf-8"),
+        "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),
+        "validation-report.txt": report_text.encode("utf-8"),
+        **(graph_files if result.ok else {}),
     }
-    if result.ok:
-        outputs.update(
-            {
-                "asserted.ttl": lambda: write_quads(asserted, "turtle"),
-                "inferred.ttl": lambda: write_quads(inferred, "turtle"),
-                "merged.nt": lambda: write_quads(asserted + inferred, "nt"),
-                "calcinosis-kg.nq": lambda: nquads,
-                "mappings.sssom.tsv": lambda: sssom,
-            }
-        )
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
-    for name, produce in outputs.items():
+    for name, content in outputs.items():
         path = result.out_dir / name
-        write_atomic(path, produce())
+        write_atomic(path, content)
         result.files.append(path)
     info = {
         "version": __version__,
@@ -147,19 +136,31 @@ def build(
 def build_dataset(*data: str | Path, reasoner: str = "reasonable") -> tuple[bytes, Reasoning]:
     """The reasoned dataset as N-Quads (named graphs), without validation or files."""
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner)
-    named = _named_quads(parts, reasoning, parse_file(shapes_file()))
+    named = _named_quads(parts, reasoning.inferred, parse_file(shapes_file()))
     return write_quads([quad for found in named.values() for quad in found], "nquads"), reasoning
 
 
+def _graph_files(parts: dict[str, list[ox.Quad]], inferred: Graph, shapes: Graph) -> dict[str, bytes]:
+    """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged."""
+    named = _named_quads(parts, inferred, shapes)
+    asserted = [quad for name in ("ontology", "kb", "data") for quad in named.get(GRAPHS[name], [])]
+    return {
+        "calcinosis-kg.nq": write_quads([quad for found in named.values() for quad in found], "nquads"),
+        "asserted.ttl": write_quads(asserted, "turtle"),
+        "inferred.ttl": write_quads(named[GRAPHS["inferred"]], "turtle"),
+        "merged.nt": write_quads(asserted + named[GRAPHS["inferred"]], "nt"),
+    }
+
+
 def _named_quads(
-    parts: dict[str, list[ox.Quad]], reasoning: Reasoning, shapes: Graph
+    parts: dict[str, list[ox.Quad]], inferred: Graph, shapes: Graph
 ) -> dict[URIRef, list[ox.Quad]]:
     """The quads of each named graph of the release."""
     named = {}
     for name, found in parts.items():
         graph_name = ox.NamedNode(GRAPHS[name])
         named[GRAPHS[name]] = [ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in found]
-    named[GRAPHS["inferred"]] = quads(reasoning.inferred, GRAPHS["inferred"])
+    named[GRAPHS["inferred"]] = quads(inferred, GRAPHS["inferred"])
     named[GRAPHS["shapes"]] = quads(shapes, GRAPHS["shapes"])
     return named
 

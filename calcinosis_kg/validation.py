@@ -20,7 +20,7 @@ from .errors import CalcinosisKGError
 from .loading import parse_file
 from .resources import shapes_file
 
-__all__ = ["Finding", "findings", "validate"]
+__all__ = ["Finding", "Validation", "findings", "validate"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -43,36 +43,82 @@ def validate(data: Graph | str | Path, shapes: Graph | None = None) -> tuple[boo
     Returns pyshacl's ``(conforms, report_graph, report_text)``. The data is taken as it is
     (``inference="none"``, not copied): pass the reasoned graph, ``reason(graph).merged``.
     With more than one core, two processes share the shapes and their reports are merged
-    into the one a single run gives.
+    into the one a single run gives (see :class:`Validation`).
     """
-    import pyshacl  # noqa: F401  (imported once, before a worker is forked)
-
-    graph = _as_graph(data)
-    shapes = shapes if shapes is not None else parse_file(shapes_file())
-    groups = _shape_groups(shapes)
-    if groups is None or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _pyshacl(graph, shapes)
-    return _merge([*_in_two_processes(graph, shapes, groups)])
+    with Validation(data, shapes) as running:
+        return running.result()
 
 
-def _in_two_processes(graph: Graph, shapes: Graph, groups: tuple[list[URIRef], list[URIRef]]) -> list[tuple]:
-    """Validate the first selection of shapes here and the second in a forked child."""
-    context = multiprocessing.get_context("fork")  # the child shares the graphs; nothing is copied
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_validate_in_child, args=(sender, graph, shapes, groups[1]), daemon=True)
-    worker.start()
-    sender.close()
-    try:
-        here = _pyshacl(graph, shapes, groups[0])
+class Validation:
+    """A validation under way: a forked worker starts at once on the shapes with SPARQL-based
+    targets, and :meth:`result` checks the others here, then merges the reports. In between,
+    this process is free for other work. Leaving the ``with`` block stops a worker still running.
+
+    >>> from calcinosis_kg import load_graph, reason
+    >>> with Validation(reason(load_graph()).merged) as running:
+    ...     conforms, report_graph, report_text = running.result()
+    >>> conforms
+    True
+    """
+
+    def __init__(self, data: Graph | str | Path, shapes: Graph | None = None):
+        import pyshacl  # noqa: F401  (imported once, before the worker is forked)
+
+        self.graph = _as_graph(data)
+        self.shapes = shapes if shapes is not None else parse_file(shapes_file())
+        self.mine: list[URIRef] | None = None
+        self.worker = self.receiver = None
+        groups = _shape_groups(self.shapes)
+        if (
+            groups is None
+            or (os.cpu_count() or 1) < 2
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            return
+        self.mine = groups[0]
+        context = multiprocessing.get_context("fork")  # the worker shares the graphs; nothing is copied
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.worker = context.Process(
+            target=_validate_in_child, args=(sender, self.graph, self.shapes, groups[1]), daemon=True
+        )
+        self.worker.start()
+        sender.close()
+
+    def result(self) -> tuple[bool, Graph, str]:
+        """pyshacl's ``(conforms, report_graph, report_text)`` for all the shapes."""
+        here = _pyshacl(self.graph, self.shapes, self.mine)
+        if self.worker is None:
+            return here
         try:
-            there = receiver.recv()
+            there = self.receiver.recv()
         except EOFError:
-            raise CalcinosisKGError(f"the validation worker stopped (exit code {worker.exitcode})") from None
-    finally:
-        worker.join()
-    if isinstance(there, str):
-        raise CalcinosisKGError(f"validation failed: {there}")
-    return [here, there]
+            raise CalcinosisKGError(
+                f"the validation worker stopped (exit code {self.worker.exitcode})"
+            ) from None
+        finally:
+            self.close()
+        if isinstance(there, str):
+            raise CalcinosisKGError(f"validation failed: {there}")
+        return _merge([here, there])
+
+    def close(self) -> None:
+        """Stop the worker if it still runs, and wait for it."""
+        if self.worker is not None:
+            if self.worker.is_alive():
+                self.worker.terminate()
+            self.worker.join()
+            self.receiver.close()
+            self.worker = None
+
+    def __enter__(self) -> Validation:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+
+def _can_fork() -> bool:
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _pyshacl(graph: Graph, shapes: Graph, use_shapes: list[URIRef] | None = None) -> tuple[bool, Graph, str]:
@@ -103,13 +149,13 @@ def _validate_in_child(sender, graph: Graph, shapes: Graph, use_shapes: list[URI
 
 
 def _shape_groups(shapes: Graph) -> tuple[list[URIRef], list[URIRef]] | None:
-    """Two selections of shapes that share the work about equally.
+    """Two selections of shapes: those with Core targets (one pass over their focus nodes each)
+    and those with SPARQL-based targets (the whole-graph checks, which cost the most).
 
-    The targeted shapes are dealt out in turn, those with SPARQL-based targets (which cost the
-    most) first. Shapes without targets (reached through sh:property, sh:node, ...) are in
-    both, since pyshacl skips a reference to a shape outside the selection. None when the
-    shapes cannot be split: a shape is a blank node (pyshacl selects shapes by IRI), or a
-    targeted shape is also reached from another shape.
+    Shapes without targets (reached through sh:property, sh:node, ...) are in both, since
+    pyshacl skips a reference to a shape outside the selection. None when the shapes cannot be
+    split: no shape or every shape has a SPARQL-based target, a shape is a blank node (pyshacl
+    selects shapes by IRI), or a targeted shape is also reached from another shape.
     """
     declared = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
     targeted = {shape for predicate in _TARGETS for shape in shapes.subjects(predicate, None)}
@@ -118,11 +164,10 @@ def _shape_groups(shapes: Graph) -> tuple[list[URIRef], list[URIRef]] | None:
     untargeted = everything - targeted
     if any(not isinstance(shape, URIRef) for shape in everything) or targeted & referenced:
         return None
-    queried = sorted(shape for shape in targeted if (shape, SH.target, None) in shapes)
-    dealt = queried + sorted(targeted.difference(queried))
-    if len(dealt) < 2:
+    queried = {shape for shape in targeted if (shape, SH.target, None) in shapes}
+    if not queried or queried == targeted:
         return None
-    return sorted(set(dealt[0::2]) | untargeted), sorted(set(dealt[1::2]) | untargeted)
+    return sorted((targeted - queried) | untargeted), sorted(queried | untargeted)
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)

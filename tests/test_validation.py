@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from calcinosis_kg import load_graph, reason, validate
 from calcinosis_kg.errors import CalcinosisKGError
 from calcinosis_kg.resources import shapes_file
-from calcinosis_kg.validation import _shape_groups
+from calcinosis_kg.validation import Validation, _shape_groups
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 CASES = Path(__file__).resolve().parent / "shapes" / "invalid"
@@ -79,3 +79,10 @@ def test_a_failing_worker_is_an_error():
     assert URIRef("urn:shape-b") in groups[1]  # the broken query runs in the child
     with pytest.raises(CalcinosisKGError, match="validation failed"):
         validate(Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle"), broken)
+
+
+def test_leaving_before_the_result_stops_the_worker(shapes, reasoned):
+    with Validation(reasoned.merged, shapes) as running:
+        worker = running.worker
+        assert worker is not None and worker.is_alive()
+    assert not worker.is_alive()
