@@ -79,13 +79,12 @@ def write_quads(found: list[ox.Quad], fmt: str, prefixes: Mapping[str, str] = KN
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if fmt in ("nt", "turtle"):
-        found = sorted({quad.triple for quad in found}, key=str)
-    else:
-        found = sorted(set(found), key=lambda quad: (str(quad.graph_name), str(quad)))
-    if fmt in ("nt", "nquads"):
-        return _sorted_lines(ox.serialize(found, format=FORMATS[fmt]))
-    return ox.serialize(found, format=FORMATS[fmt], prefixes=_used(prefixes, found))
+    items = [quad.triple for quad in found] if fmt in ("nt", "turtle") else found
+    if fmt in ("nt", "nquads"):  # one statement per line: sort the lines
+        return _sorted_lines(ox.serialize(items, format=FORMATS[fmt]))
+    key = str if fmt == "turtle" else lambda quad: (str(quad.graph_name), str(quad))
+    items = sorted(set(items), key=key)
+    return ox.serialize(items, format=FORMATS[fmt], prefixes=_used(prefixes, items))
 
 
 def to_bytes(graph: Graph, fmt: str, canonical: bool = False) -> bytes:
