@@ -165,7 +165,7 @@ def test_too_many_queries_are_refused_with_503(endpoint):
     wait_for_idle_workers(endpoint, 2, 30)
     with ThreadPoolExecutor(3) as pool:
         running = [pool.submit(ask, endpoint, RUNAWAY, timeout=30) for _ in range(3)]  # 2 run, 1 waits
-        time.sleep(0.5)
+        wait_for_status(endpoint, 10, idle=0, waiting=1)
         refused = ask(endpoint, "ASK { ?s ?p ?o }")
         assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
         assert {r.result().status_code for r in running} <= {503, 504}
@@ -178,6 +178,17 @@ def wait_for_idle_workers(endpoint: str, count: int, seconds: float) -> None:
     while httpx.get(status_url, trust_env=False).json()["idle"] < count:
         assert time.monotonic() < deadline, "the workers did not come back"
         time.sleep(0.1)
+
+
+def wait_for_status(endpoint: str, seconds: float, **expected: int) -> None:
+    """Wait until ``/status`` shows the ``expected`` counts (queries reach the server when they do)."""
+    status_url = endpoint.rsplit("/", 1)[0] + "/status"
+    deadline = time.monotonic() + seconds
+    while (status := httpx.get(status_url, trust_env=False).json()) and any(
+        status[key] != value for key, value in expected.items()
+    ):
+        assert time.monotonic() < deadline, f"the server shows {status}, not {expected}"
+        time.sleep(0.05)
 
 
 def wait_for_answer(endpoint: str, seconds: float) -> httpx.Response:
