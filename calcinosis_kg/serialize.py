@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from .convert import quads, to_graph
@@ -61,9 +61,11 @@ def canonical(graph: Graph, prefix: str = "") -> Graph:
 
 def canonical_quads(graph: Graph, name: URIRef | None = None, prefix: str = "") -> list[ox.Quad]:
     """The quads of ``graph`` (in the graph ``name``) with RDFC-1.0 blank-node labels after ``prefix``."""
-    dataset = ox.Dataset(quads(graph))
-    if any(isinstance(term, BNode) for triple in graph for term in triple):
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    found = quads(graph)
+    if not any(isinstance(term, ox.BlankNode) for quad in found for term in (quad.subject, quad.object)):
+        return found if name is None else quads(graph, name)
+    dataset = ox.Dataset(found)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     graph_name = ox.DefaultGraph() if name is None else ox.NamedNode(name)
     return [
         ox.Quad(_prefixed(q.subject, prefix), q.predicate, _prefixed(q.object, prefix), graph_name)
