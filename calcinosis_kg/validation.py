@@ -41,7 +41,8 @@ def validate(data: Graph | str | Path, shapes: Graph | None = None) -> tuple[boo
     """Validate ``data`` (a graph, a path, or Turtle text) against the project's shapes.
 
     Returns pyshacl's ``(conforms, report_graph, report_text)``. The data is taken as it is
-    (``inference="none"``, not copied): pass the reasoned graph, ``reason(graph).merged``.
+    (``inference="none"``, and not copied unless the shapes have SHACL rules): pass the
+    reasoned graph, ``reason(graph).merged``.
     With more than one core, two processes share the shapes and their reports are merged
     into the one a single run gives (see :class:`Validation`).
     """
@@ -124,7 +125,7 @@ def _pyshacl(graph: Graph, shapes: Graph, use_shapes: list[URIRef] | None = None
         inference="none",
         advanced=True,
         allow_warnings=True,
-        inplace=True,
+        inplace=(None, SH.rule, None) not in shapes,  # SHACL rules would add to the data: copy it then
         use_shapes=use_shapes,
     )
     if not isinstance(report_graph, Graph):  # pyshacl returns its failure instead of a report

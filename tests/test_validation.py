@@ -86,3 +86,18 @@ def test_leaving_before_the_result_stops_the_worker(shapes, reasoned):
         worker = running.worker
         assert worker is not None and worker.is_alive()
     assert not worker.is_alive()
+
+
+def test_shapes_with_rules_leave_the_data_alone():
+    shapes = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:shape> a sh:NodeShape ; sh:targetNode <urn:a> ;
+            sh:rule [ a sh:TripleRule ; sh:subject sh:this ; sh:predicate <urn:q> ; sh:object 2 ] .
+        """,
+        format="turtle",
+    )
+    data = Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle")
+    conforms, _, _ = validate(data, shapes)
+    assert conforms
+    assert len(data) == 1
