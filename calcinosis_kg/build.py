@@ -20,7 +20,7 @@ from rdflib import Graph, URIRef
 from . import __version__
 from .artifacts import input_digest
 from .convert import quads, to_graph
-from .loading import load_parts, parse_file
+from .loading import load_parts, parse_quads
 from .namespaces import GRAPH
 from .quality import quality_failures
 from .reasoning import Reasoning, reason
@@ -92,13 +92,14 @@ def build(
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner, step=clock.start)
     result.errors = reasoning.errors
     clock.start("check")
-    shapes = parse_file(shapes_file())
+    parts["shapes"] = parse_quads(shapes_file())
+    shapes = to_graph(parts["shapes"])
     result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
     graph_files = {"mappings.sssom.tsv": _sssom(reasoning.asserted, shapes)}
     merged = reasoning.asserted  # the union of the parts, made for this build: add to it, not copy
     merged += reasoning.inferred
     with Validation(merged, shapes) as validation:  # a worker validates while this process checks
-        graph_files.update(_graph_files(parts, reasoning.inferred, shapes))
+        graph_files.update(_graph_files(parts, reasoning.inferred))
         result.quality = quality_failures(graph_files["calcinosis-kg.nq"])
         clock.start("validate")
         conforms, report_graph, report_text = validation.result()
@@ -136,13 +137,13 @@ def build(
 def build_dataset(*data: str | Path, reasoner: str = "reasonable") -> tuple[bytes, Reasoning]:
     """The reasoned dataset as N-Quads (named graphs), without validation or files."""
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner)
-    named = _named_quads(parts, reasoning.inferred, parse_file(shapes_file()))
+    named = _named_quads({**parts, "shapes": parse_quads(shapes_file())}, reasoning.inferred)
     return write_quads([quad for found in named.values() for quad in found], "nquads"), reasoning
 
 
-def _graph_files(parts: dict[str, list[ox.Quad]], inferred: Graph, shapes: Graph) -> dict[str, bytes]:
+def _graph_files(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[str, bytes]:
     """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged."""
-    named = _named_quads(parts, inferred, shapes)
+    named = _named_quads(parts, inferred)
     asserted = [quad for name in ("ontology", "kb", "data") for quad in named.get(GRAPHS[name], [])]
     return {
         "calcinosis-kg.nq": write_quads([quad for found in named.values() for quad in found], "nquads"),
@@ -152,16 +153,13 @@ def _graph_files(parts: dict[str, list[ox.Quad]], inferred: Graph, shapes: Graph
     }
 
 
-def _named_quads(
-    parts: dict[str, list[ox.Quad]], inferred: Graph, shapes: Graph
-) -> dict[URIRef, list[ox.Quad]]:
-    """The quads of each named graph of the release."""
+def _named_quads(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[URIRef, list[ox.Quad]]:
+    """The quads of each named graph of the release: the parts (shapes included) and the inferred."""
     named = {}
     for name, found in parts.items():
         graph_name = ox.NamedNode(GRAPHS[name])
         named[GRAPHS[name]] = [ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in found]
     named[GRAPHS["inferred"]] = quads(inferred, GRAPHS["inferred"])
-    named[GRAPHS["shapes"]] = quads(shapes, GRAPHS["shapes"])
     return named
 
 

@@ -61,16 +61,15 @@ def canonical(graph: Graph, prefix: str = "") -> Graph:
 
 def canonical_quads(graph: Graph, name: URIRef | None = None, prefix: str = "") -> list[ox.Quad]:
     """The quads of ``graph`` (in the graph ``name``) with RDFC-1.0 blank-node labels after ``prefix``."""
-    found = quads(graph)
-    if not any(isinstance(term, ox.BlankNode) for quad in found for term in (quad.subject, quad.object)):
-        return found if name is None else quads(graph, name)
-    dataset = ox.Dataset(found)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    graph_name = ox.DefaultGraph() if name is None else ox.NamedNode(name)
-    return [
-        ox.Quad(_prefixed(q.subject, prefix), q.predicate, _prefixed(q.object, prefix), graph_name)
-        for q in dataset
-    ]
+    found = quads(graph, name)
+    if any(isinstance(term, ox.BlankNode) for quad in found for term in (quad.subject, quad.object)):
+        dataset = ox.Dataset(found)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        found = [
+            ox.Quad(_prefixed(q.subject, prefix), q.predicate, _prefixed(q.object, prefix), q.graph_name)
+            for q in dataset
+        ]
+    return found
 
 
 def write_quads(found: list[ox.Quad], fmt: str, prefixes: Mapping[str, str] = KNOWN_PREFIXES) -> bytes:

@@ -31,6 +31,14 @@ CONFLICT = Namespace("https://w3id.org/calcinosis-kg/conflict/")
 OBO = "http://purl.obolibrary.org/obo/"
 
 KB_FILES = sorted(KB_DIR.rglob("*.ttl"))
+CALCINOSIS_TYPES = (
+    "DystrophicCalcinosis",
+    "MetastaticCalcinosis",
+    "IatrogenicCalcinosis",
+    "IdiopathicCalcinosis",
+    "TumoralCalcinosis",
+    "CalcinosisCutis",
+)
 
 
 def _load(files):
@@ -558,15 +566,7 @@ def test_checklist_size_and_coverage():
     ]:
         assert p in used, p
     types = {c[0] for c in CHECKLIST} | {c[2] for c in CHECKLIST}
-    for t in [
-        "Calcinosis",
-        "DystrophicCalcinosis",
-        "MetastaticCalcinosis",
-        "IatrogenicCalcinosis",
-        "IdiopathicCalcinosis",
-        "TumoralCalcinosis",
-        "CalcinosisCutis",
-    ]:
+    for t in ["Calcinosis", *CALCINOSIS_TYPES]:
         assert "ckg:" + t in types, t
 
 
@@ -747,14 +747,7 @@ def test_key_modelling():
         if CKG.NormalSerumMineralLevel in categories(o)
     ]
     assert normal
-    for t in (
-        "DystrophicCalcinosis",
-        "MetastaticCalcinosis",
-        "IatrogenicCalcinosis",
-        "IdiopathicCalcinosis",
-        "TumoralCalcinosis",
-        "CalcinosisCutis",
-    ):
+    for t in CALCINOSIS_TYPES:
         assert (CKG[t], RDF.type, CKG.Calcinosis) in KBG
     assert (CKG.Calcinosis, RDF.type, CKG.Disease) in KBG
 
