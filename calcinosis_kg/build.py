@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import RDFS, Graph, URIRef
 
 from . import __version__
 from .artifacts import input_digest
@@ -95,11 +95,10 @@ def build(
     parts["shapes"] = parse_quads(shapes_file())
     shapes = to_graph(parts["shapes"])
     result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
-    graph_files = {"mappings.sssom.tsv": _sssom(reasoning.asserted, shapes)}
     merged = reasoning.asserted  # the union of the parts, made for this build: add to it, not copy
     merged += reasoning.inferred
     with Validation(merged, shapes) as validation:  # a worker validates while this process checks
-        graph_files.update(_graph_files(parts, reasoning.inferred))
+        graph_files = {"mappings.sssom.tsv": _sssom(parts, shapes), **_graph_files(parts, reasoning.inferred)}
         result.quality = quality_failures(graph_files["calcinosis-kg.nq"])
         clock.start("validate")
         conforms, report_graph, report_text = validation.result()
@@ -163,11 +162,15 @@ def _named_quads(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[URIRe
     return named
 
 
-def _sssom(asserted: Graph, shapes: Graph) -> bytes:
-    from .sssom import declared_prefixes, mappings, to_sssom
+def _sssom(parts: dict[str, list[ox.Quad]], shapes: Graph) -> bytes:
+    """The SSSOM file of the asserted mappings (the parts but the shapes)."""
+    from .sssom import MAPPING_PREDICATES, declared_prefixes, mappings, to_sssom
 
+    wanted = {ox.NamedNode(predicate) for predicate in (*MAPPING_PREDICATES, RDFS.label)}
+    asserted = [quad for name, found in parts.items() if name != "shapes" for quad in found]
+    found = [quad for quad in asserted if quad.predicate in wanted]
     prefixes = declared_prefixes(shapes)
-    return to_sssom(mappings(asserted, prefixes), prefixes)
+    return to_sssom(mappings(to_graph(found), prefixes), prefixes)
 
 
 def _quiet(_: str) -> None:

@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -78,6 +79,7 @@ class Validation:
         self.worker = context.Process(
             target=_validate_in_child, args=(sender, self.graph, self.shapes, groups[1]), daemon=True
         )
+        gc.freeze()  # both collectors skip the shared objects, and their memory pages stay shared
         self.worker.start()
         sender.close()
 
@@ -104,6 +106,7 @@ class Validation:
             self.worker.join()
             self.receiver.close()
             self.worker = None
+            gc.unfreeze()
 
     def __enter__(self) -> Validation:
         return self

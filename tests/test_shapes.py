@@ -8,6 +8,10 @@ paired in order) or the contradiction the reasoner must report:
     # expect-focus: https://w3id.org/calcinosis-kg/claim/x--causes--y   ("_:" = any blank node)
     # expect-shape: https://w3id.org/calcinosis-kg/shapes/ClaimShape
     # expect-contradiction: AnatomicalSite                              (a substring of the message)
+
+A valid case conforms and names each warning it must give, and gives no other:
+
+    # expect-warning: https://w3id.org/calcinosis-kg/entity/x https://w3id.org/calcinosis-kg/shapes/EntityClaimsShape
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ SHAPES_ONTOLOGY = URIRef("https://w3id.org/calcinosis-kg/shapes")
 VALID = sorted((CASES / "valid").glob("*.ttl"))
 INVALID = sorted((CASES / "invalid").glob("*.ttl"))
 # The number of cases written; a broken glob must fail, not pass with nothing to run.
-MIN_VALID, MIN_INVALID = 2, 21
+MIN_VALID, MIN_INVALID = 3, 21
 
 KNOWN_PREFIXES = {
     "DOID": "http://purl.obolibrary.org/obo/DOID_",
@@ -57,16 +61,16 @@ def shapes_graph() -> Graph:
     return Graph().parse(shapes_file(), format="turtle")
 
 
-def check(*files: Path, kb: bool = False):
-    """Reason and validate like the product; return contradictions, violations and the report."""
+def check(*files: Path, kb: bool = False, severity=SH.Violation):
+    """Reason and validate like the product; return contradictions, the (focus node, shape) pairs
+    of the results of ``severity``, and the report."""
     result = reason(load_graph(*files, kb=kb))
     _, report, text = validate(result.merged)
-    violations = [
-        r
+    found = {
+        (report.value(r, SH.focusNode), report.value(r, SH.sourceShape))
         for r in report.subjects(RDF.type, SH.ValidationResult)
-        if report.value(r, SH.resultSeverity) == SH.Violation
-    ]
-    found = {(report.value(r, SH.focusNode), report.value(r, SH.sourceShape)) for r in violations}
+        if report.value(r, SH.resultSeverity) == severity
+    }
     return result.errors, found, text
 
 
@@ -89,6 +93,13 @@ def test_cases_are_found():
 def test_valid_case_conforms(case):
     errors, found, text = check(case)
     assert not errors and not found, (errors, text)
+
+
+@pytest.mark.parametrize("case", VALID, ids=lambda p: p.stem)
+def test_valid_case_warns_exactly_as_expected(case):
+    expected = re.findall(r"^#\s*expect-warning:\s*(\S+)\s+(\S+)\s*$", case.read_text(encoding="utf-8"), re.M)
+    _, found, text = check(case, severity=SH.Warning)
+    assert found == {(URIRef(focus), URIRef(shape)) for focus, shape in expected}, text
 
 
 @pytest.mark.parametrize("case", INVALID, ids=lambda p: p.stem)

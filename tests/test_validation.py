@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pyshacl
@@ -85,7 +86,9 @@ def test_leaving_before_the_result_stops_the_worker(shapes, reasoned):
     with Validation(reasoned.merged, shapes) as running:
         worker = running.worker
         assert worker is not None and worker.is_alive()
+        assert gc.get_freeze_count() > 0  # the shared objects are out of the collector's way
     assert not worker.is_alive()
+    assert gc.get_freeze_count() == 0
 
 
 def test_shapes_with_rules_leave_the_data_alone():
