@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from .errors import CalcinosisKGError
 from .loading import parse_file
@@ -52,9 +52,11 @@ def validate(data: Graph | str | Path, shapes: Graph | None = None) -> tuple[boo
 
 
 class Validation:
-    """A validation under way: a forked worker starts at once on the shapes with SPARQL-based
-    targets, and :meth:`result` checks the others here, then merges the reports. In between,
-    this process is free for other work. Leaving the ``with`` block stops a worker still running.
+    """A validation under way, shared by two processes: a forked worker starts at once, and
+    :meth:`result` joins in here. Each takes the next shape not yet taken (the costly
+    SPARQL-based ones first) until none is left, so the two finish together however busy each
+    one is; then the reports are merged into the one a single run gives. In between, this
+    process is free for other work. Leaving the ``with`` block stops a worker still running.
 
     >>> from calcinosis_kg import load_graph, reason
     >>> with Validation(reason(load_graph()).merged) as running:
@@ -68,26 +70,23 @@ class Validation:
 
         self.graph = _as_graph(data)
         self.shapes = shapes if shapes is not None else parse_file(shapes_file())
-        self.mine: list[URIRef] | None = None
+        self.selections = _selections(self.shapes)
         self.worker = self.receiver = None
-        groups = _shape_groups(self.shapes)
-        if groups is None or not _can_fork():
+        if len(self.selections) < 2 or not _can_fork():
             return
-        self.mine = groups[0]
         context = multiprocessing.get_context("fork")  # the worker shares the graphs; nothing is copied
+        self.taken = context.Value("i", 0)  # how many selections either process has taken
         self.receiver, sender = context.Pipe(duplex=False)
-        self.worker = context.Process(
-            target=_validate_in_child, args=(sender, self.graph, self.shapes, groups[1]), daemon=True
-        )
+        self.worker = context.Process(target=self._validate_in_child, args=(sender,), daemon=True)
         gc.freeze()  # both collectors skip the shared objects, and their memory pages stay shared
         self.worker.start()
         sender.close()
 
     def result(self) -> tuple[bool, Graph, str]:
         """pyshacl's ``(conforms, report_graph, report_text)`` for all the shapes."""
-        here = _pyshacl(self.graph, self.shapes, self.mine)
         if self.worker is None:
-            return here
+            return _pyshacl(self.graph, self.shapes)
+        here = self._take_turns()
         try:
             there = self.receiver.recv()
         except EOFError:
@@ -96,7 +95,7 @@ class Validation:
             self.close()
         if isinstance(there, str):
             raise CalcinosisKGError(f"validation failed: {there}")
-        return _merge([here, there])
+        return _merge(here + there)
 
     def close(self) -> None:
         """Stop the worker if it still runs, and wait for it."""
@@ -113,6 +112,25 @@ class Validation:
 
     def __exit__(self, *_) -> None:
         self.close()
+
+    def _take_turns(self) -> list[tuple[bool, Graph, str]]:
+        """Validate the selections of shapes that the other process has not taken, one at a time."""
+        reports = []
+        while True:
+            with self.taken.get_lock():
+                index = self.taken.value
+                self.taken.value += 1
+            if index >= len(self.selections):
+                return reports
+            reports.append(_pyshacl(self.graph, self.shapes, self.selections[index]))
+
+    def _validate_in_child(self, sender) -> None:
+        try:  # rdflib terms pickle; a Graph need not
+            sender.send([(conforms, list(report), text) for conforms, report, text in self._take_turns()])
+        except Exception as exc:  # the parent reports it
+            sender.send(str(exc) or type(exc).__name__)
+        finally:
+            sender.close()
 
 
 def _can_fork() -> bool:
@@ -136,37 +154,35 @@ def _pyshacl(graph: Graph, shapes: Graph, use_shapes: list[URIRef] | None = None
     return bool(conforms), report_graph, str(report_text)
 
 
-def _validate_in_child(sender, graph: Graph, shapes: Graph, use_shapes: list[URIRef]) -> None:
-    try:
-        conforms, report, text = _pyshacl(graph, shapes, use_shapes)
-        sender.send((conforms, list(report), text))  # rdflib terms pickle; a Graph need not
-    except Exception as exc:  # the parent reports it
-        sender.send(str(exc) or type(exc).__name__)
-    finally:
-        sender.close()
+def _selections(shapes: Graph) -> list[list[URIRef] | None]:
+    """The shapes to check, in selections the processes take in turn: each shape with a
+    SPARQL-based target or constraint alone (the whole-graph checks, which cost the most; those
+    with constraints first), then the Core-targeted shapes dealt into a few selections.
 
-
-def _shape_groups(shapes: Graph) -> tuple[list[URIRef], list[URIRef]] | None:
-    """Two selections of shapes: those with Core targets (one pass over their focus nodes each)
-    and those with SPARQL-based targets (the whole-graph checks, which cost the most).
-
-    Shapes without targets (reached through sh:property, sh:node, ...) are in both, since
-    pyshacl skips a reference to a shape outside the selection. None when the shapes cannot be
-    split: no shape or every shape has a SPARQL-based target, a shape is a blank node (pyshacl
-    selects shapes by IRI), or a targeted shape is also reached from another shape.
+    Shapes without targets (reached through sh:property, sh:node, ...) are in every selection,
+    since pyshacl skips a reference to a shape outside the selection. One selection of all the
+    shapes (``[None]``) when they cannot be split: a shape is a blank node (pyshacl selects
+    shapes by IRI), or a targeted shape is also reached from another shape.
     """
     declared = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
     targeted = {shape for predicate in _TARGETS for shape in shapes.subjects(predicate, None)}
     referenced = {shape for predicate in _REFERENCES for shape in shapes.objects(None, predicate)}
     everything = declared | targeted
-    untargeted = everything - targeted
     if any(not isinstance(shape, URIRef) for shape in everything) or targeted & referenced:
-        return None
-    queried = {shape for shape in targeted if (shape, SH.target, None) in shapes}
-    if not queried or queried == targeted:
-        return None
-    return sorted((targeted - queried) | untargeted), sorted(queried | untargeted)
+        return [None]
+    untargeted = sorted(everything - targeted)
+    queried = sorted(
+        (shape for shape in targeted if any((shape, p, None) in shapes for p in (SH.sparql, SH.target))),
+        key=lambda shape: ((shape, SH.sparql, None) not in shapes, shape),
+    )
+    core = sorted(targeted - set(queried))
+    dealt = [[shape] for shape in queried] + [core[i::_CORE_SHARES] for i in range(_CORE_SHARES)]
+    return [[*selection, *untargeted] for selection in dealt if selection]
 
+
+#: Into how many selections the Core-targeted shapes are dealt: enough for the two processes
+#: to finish together, few enough that pyshacl's cost per run (a few ms) stays small.
+_CORE_SHARES = 4
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 _REFERENCES = (SH.property, SH.node, SH.qualifiedValueShape, SH["not"])
@@ -175,21 +191,19 @@ _RESULT_START = re.compile(r"^(?=(?:Constraint Violation|Validation Result) in )
 
 def _merge(parts: list[tuple[bool, Graph | list[tuple], str]]) -> tuple[bool, Graph, str]:
     """One report from the reports of disjoint selections of shapes, as pyshacl writes it for all
-    of them at once: one sh:ValidationReport, results sorted in the text. The first report
-    graph receives the others."""
+    of them at once: one sh:ValidationReport, results sorted in the text."""
     conforms = all(part[0] for part in parts)
-    merged = parts[0][1]
-    node = merged.value(None, RDF.type, SH.ValidationReport, any=False)
-    merged.set((node, SH.conforms, Literal(conforms)))
+    merged, node = Graph(), BNode()
+    merged.add((node, RDF.type, SH.ValidationReport))
+    merged.add((node, SH.conforms, Literal(conforms)))
     results: list[str] = []
-    for index, (_, triples, text) in enumerate(parts):
-        if index:
-            others = {s for s, p, o in triples if p == RDF.type and o == SH.ValidationReport}
-            for s, p, o in triples:
-                if s not in others:
-                    merged.add((s, p, o))
-                elif p == SH.result:
-                    merged.add((node, p, o))
+    for _, triples, text in parts:
+        reports = {s for s, p, o in triples if p == RDF.type and o == SH.ValidationReport}
+        for s, p, o in triples:
+            if s not in reports:
+                merged.add((s, p, o))
+            elif p == SH.result:
+                merged.add((node, p, o))
         body = text.split("\n", 3)[3] if "\nResults (" in text else ""
         results.extend(block for block in _RESULT_START.split(body) if block)
     text = f"Validation Report\nConforms: {conforms}\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -150,3 +151,11 @@ def test_python_dash_m_runs_the_cli():
         [sys.executable, "-m", "calcinosis_kg", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.startswith("calcinosis-kg ")
+
+
+def test_the_program_exits_with_the_code_of_the_command():
+    case = Path(__file__).parent / "shapes" / "invalid" / "claim_without_edge.ttl"
+    command = [sys.executable, "-m", "calcinosis_kg", "validate", "--data", str(case)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "claim/systemic-sclerosis--causes--CalcinosisCutis" in done.stdout + done.stderr

@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 from calcinosis_kg import load_graph, reason, validate
 from calcinosis_kg.errors import CalcinosisKGError
 from calcinosis_kg.resources import shapes_file
-from calcinosis_kg.validation import Validation, _shape_groups
+from calcinosis_kg.validation import Validation, _selections
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 CASES = Path(__file__).resolve().parent / "shapes" / "invalid"
@@ -28,13 +28,18 @@ def one_run(graph: Graph, shapes: Graph):
     return pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
 
 
-def test_the_project_shapes_split_in_two(shapes):
-    first, second = _shape_groups(shapes)
+def test_each_shape_is_checked_once_the_costly_ones_first_and_alone(shapes):
+    selections = _selections(shapes)
     targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
     targeted = {s for p in targets for s in shapes.subjects(p, None)}
-    assert targeted & set(first) and targeted & set(second)
-    assert not targeted & set(first) & set(second), "a targeted shape would report twice"
-    assert targeted <= set(first) | set(second)
+    taken = [shape for selection in selections for shape in selection if shape in targeted]
+    assert sorted(taken) == sorted(targeted), "a targeted shape is missing or would report twice"
+    helpers = set(selections[0]) - targeted
+    assert all(set(selection) - targeted == helpers for selection in selections)
+    costly = [i for i, selection in enumerate(selections) if (selection[0], SH.target, None) in shapes]
+    assert costly == list(range(len(costly))) != [], "the SPARQL-based shapes come first"
+    assert all(len(set(selections[i]) & targeted) == 1 for i in costly)
+    assert (selections[0][0], SH.sparql, None) in shapes
 
 
 @pytest.mark.parametrize(
@@ -58,7 +63,7 @@ def test_blank_node_shapes_run_in_one_process():
         """,
         format="turtle",
     )
-    assert _shape_groups(shapes) is None
+    assert _selections(shapes) == [None]
     conforms, report, _ = validate(Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle"), shapes)
     assert not conforms
     assert (None, SH.focusNode, URIRef("urn:a")) in report
@@ -69,17 +74,16 @@ def test_a_failing_worker_is_an_error():
         data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         <urn:plain> sh:targetNode <urn:a> ; sh:minCount 0 ; sh:path <urn:p> .
-        <urn:shape-a> sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this ?p ?o }" ] ;
-            sh:nodeKind sh:IRI .
-        <urn:shape-b> sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this ?p" ] ;
-            sh:nodeKind sh:IRI .
+        <urn:broken> sh:targetNode <urn:a> ;
+            sh:sparql [ a sh:SPARQLConstraint ; sh:select "SELECT $this WHERE { $this ?p" ] .
         """,
         format="turtle",
     )
-    groups = _shape_groups(broken)
-    assert URIRef("urn:shape-b") in groups[1]  # the broken query runs in the child
-    with pytest.raises(CalcinosisKGError, match="validation failed"):
-        validate(Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle"), broken)
+    with Validation(Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle"), broken) as running:
+        assert running.selections[0][0] == URIRef("urn:broken")  # taken first, by the worker
+        running.worker.join(60)
+        with pytest.raises(CalcinosisKGError, match="validation failed"):
+            running.result()
 
 
 def test_leaving_before_the_result_stops_the_worker(shapes, reasoned):

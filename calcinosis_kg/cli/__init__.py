@@ -11,6 +11,7 @@ SystemExit: 0
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from ..errors import CalcinosisKGError
 from . import pipeline, query, store
 
-__all__ = ["EXIT_ERROR", "EXIT_INVALID", "EXIT_OK", "main"]
+__all__ = ["EXIT_ERROR", "EXIT_INVALID", "EXIT_OK", "main", "run"]
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
@@ -69,6 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("unexpected error")
         print(f"calcinosis-kg: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def run() -> None:
+    """The ``calcinosis-kg`` program: :func:`main` on the command line, then the exit.
+
+    The process ends at once, so what the command built is left to the operating system to
+    free with the process, not collected object by object first.
+    """
+    code = main()
+    gc.freeze()
+    raise SystemExit(code)
 
 
 def _version() -> str:
