@@ -19,8 +19,8 @@ import os
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import httpx
 from rdflib import BNode, Graph, URIRef
 
 from .build import GRAPHS
@@ -28,6 +28,9 @@ from .errors import CalcinosisKGError, LoadError, StoreError
 from .export import merged, read_release
 from .namespaces import BASE
 from .serialize import canonical, to_bytes
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "GENID",
@@ -159,6 +162,8 @@ class Loader:
     """Staged, verified, idempotent loading through one store's Graph Store Protocol."""
 
     def __init__(self, urls: Endpoints, user: str | None = None, password: str | None = None, timeout=60.0):
+        import httpx  # only the commands that talk to a store need it
+
         auth = None
         if user is not None:
             auth = (httpx.DigestAuth if urls.auth == "digest" else httpx.BasicAuth)(user, password or "")
@@ -178,6 +183,8 @@ class Loader:
     # --- Graph Store Protocol -------------------------------------------------------------
     def request(self, method: str, url: str, what: str, ok=OK_STATUS, **kwargs) -> httpx.Response:
         """Send one request; a refused answer is a LoadError, a lost connection a StoreError."""
+        import httpx
+
         try:
             response = self.client.request(method, url, **kwargs)
         except httpx.TimeoutException as exc:
