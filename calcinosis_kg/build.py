@@ -73,7 +73,8 @@ def reasoned_parts(
     for found in parts.values():
         to_graph(found, asserted)
     (step or _quiet)("reason")
-    return parts, reason(asserted, reasoner=reasoner)
+    union = [quad for found in parts.values() for quad in found]
+    return parts, reason(asserted, reasoner=reasoner, quads=union)
 
 
 def build(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal
 
 from calcinosis_kg import load_graph, reason
+from calcinosis_kg.build import reasoned_parts
 from calcinosis_kg.namespaces import CKG, KB
 from calcinosis_kg.reasoning import REASONERS, is_noise
 
@@ -160,3 +163,14 @@ def test_engines_agree_on_the_real_graph(asserted):
     }
     assert entailed["reasonable"] == entailed["owlrl"]
     assert results["reasonable"].errors == [] and results["owlrl"].errors == []
+
+
+@pytest.mark.parametrize("extra", [None, "wrong_class_treated_by_object.ttl"])
+def test_reading_the_quads_from_a_file_gives_the_same_closure(extra):
+    data = [Path(__file__).parent / "shapes" / "invalid" / extra] if extra else []
+    _, through_file = reasoned_parts(*data)
+    through_graph = reason(load_graph(*data))
+    assert set(through_file.inferred) == set(through_graph.inferred) != set()
+    assert through_file.errors == through_graph.errors
+    assert bool(through_file.errors) == bool(extra)
+    assert set(through_file.asserted) == set(through_graph.asserted)
