@@ -8,6 +8,7 @@ tells a slow run from a slow build.
 
     python bench/bench_build.py              # 5 runs
     python bench/bench_build.py --runs 9
+    python bench/bench_build.py --tree ../old --tree .   # two checkouts, runs interleaved
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ STEPS = ("load", "reason", "check", "validate", "write")
 STEP_LINE = re.compile(rf"^({'|'.join(STEPS)})\s+([0-9.]+) s$", re.M)
 
 
-def one_build(out_dir: str) -> dict[str, float]:
-    """Build into ``out_dir`` with the command; return each step's seconds and the process's."""
+def one_build(out_dir: str, tree: str | None = None) -> dict[str, float]:
+    """Build into ``out_dir`` with the command (of the checkout ``tree``, if given); return each
+    step's seconds and the process's."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "calcinosis_kg", "build", "--out", out_dir], capture_output=True, text=True
+        [sys.executable, "-m", "calcinosis_kg", "build", "--out", out_dir],
+        capture_output=True,
+        text=True,
+        cwd=tree,  # python -m imports the package of the working folder first
     )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
@@ -51,17 +56,27 @@ def reference_loop() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--tree",
+        action="append",
+        metavar="DIR",
+        help="a checkout to build with (repeatable; runs interleave)",
+    )
     args = parser.parse_args()
-    rows: dict[str, list[float]] = {}
+    trees = args.tree or [None]
+    rows: dict[str | None, dict[str, list[float]]] = {tree: {} for tree in trees}
     for _ in range(args.runs):
-        loop = reference_loop()
-        with tempfile.TemporaryDirectory() as folder:
-            for name, seconds in {**one_build(folder), "reference loop": loop}.items():
-                rows.setdefault(name, []).append(seconds)
-    print(f"{'step':<14} {'median s':>9} {'min s':>7} {'max s':>7}   ({args.runs} runs)")
-    print("-" * 42)
-    for step, values in rows.items():
-        print(f"{step:<14} {statistics.median(values):>9.2f} {min(values):>7.2f} {max(values):>7.2f}")
+        for tree in trees:
+            loop = reference_loop()
+            with tempfile.TemporaryDirectory() as folder:
+                for name, seconds in {**one_build(folder, tree), "reference loop": loop}.items():
+                    rows[tree].setdefault(name, []).append(seconds)
+    for tree, table in rows.items():
+        where = f", {tree}" if tree else ""
+        print(f"{'step':<14} {'median s':>9} {'min s':>7} {'max s':>7}   ({args.runs} runs{where})")
+        print("-" * 42)
+        for step, values in table.items():
+            print(f"{step:<14} {statistics.median(values):>9.2f} {min(values):>7.2f} {max(values):>7.2f}")
     return 0
 
 
