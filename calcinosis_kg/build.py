@@ -26,7 +26,7 @@ from .quality import quality_failures
 from .reasoning import Reasoning, reason
 from .resources import shapes_file
 from .serialize import to_bytes, write_atomic, write_quads
-from .validation import Finding, Validation, findings
+from .validation import EarlyValidation, Finding, findings
 
 __all__ = ["GRAPHS", "BuildResult", "build", "build_dataset", "reasoned_parts"]
 
@@ -90,15 +90,19 @@ def build(
     """
     result = BuildResult(out_dir=Path(out_dir))
     clock = _Clock(result.timings, progress)
-    parts, reasoning = reasoned_parts(*data, reasoner=reasoner, step=clock.start)
-    result.errors = reasoning.errors
-    clock.start("check")
+    clock.start("load")
+    parts = load_parts(*data)
+    union = [quad for found in parts.values() for quad in found]
+    asserted = to_graph(union)
     parts["shapes"] = parse_quads(shapes_file())
     shapes = to_graph(parts["shapes"])
-    result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
-    merged = reasoning.asserted  # the union of the parts, made for this build: add to it, not copy
-    merged += reasoning.inferred
-    with Validation(merged, shapes) as validation:  # a worker validates while this process checks
+    with EarlyValidation(asserted, shapes) as validation:  # a helper gets ready while this process reasons
+        clock.start("reason")
+        reasoning = reason(asserted, reasoner=reasoner, quads=union)
+        result.errors = reasoning.errors
+        clock.start("check")
+        validation.add(reasoning.inferred)
+        result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
         graph_files = {"mappings.sssom.tsv": _sssom(parts, shapes), **_graph_files(parts, reasoning.inferred)}
         result.quality = quality_failures(graph_files["calcinosis-kg.nq"])
         clock.start("validate")

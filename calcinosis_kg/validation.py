@@ -21,7 +21,7 @@ from .errors import CalcinosisKGError
 from .loading import parse_file
 from .resources import shapes_file
 
-__all__ = ["Finding", "Validation", "findings", "validate"]
+__all__ = ["EarlyValidation", "Finding", "Validation", "findings", "validate"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -131,6 +131,88 @@ class Validation:
             sender.send(str(exc) or type(exc).__name__)
         finally:
             sender.close()
+
+
+class EarlyValidation:
+    """A validation started before its data is complete. A helper process starts at once and
+    imports pyshacl while this one finishes the data (reasons, say); :meth:`add` sends it the
+    rest, and it then runs a :class:`Validation` (with a worker of its own). This process never
+    loads pyshacl and is free until :meth:`result`. Leaving the ``with`` block stops the helper.
+
+    >>> from calcinosis_kg import load_graph, reason
+    >>> graph = load_graph()
+    >>> with EarlyValidation(graph) as running:
+    ...     running.add(reason(graph).inferred)
+    ...     conforms, report_graph, report_text = running.result()
+    >>> conforms
+    True
+    """
+
+    def __init__(self, data: Graph, shapes: Graph | None = None):
+        self.graph = data
+        self.shapes = shapes if shapes is not None else parse_file(shapes_file())
+        self.helper = self.connection = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.helper = context.Process(target=self._validate_in_helper, args=(theirs,))  # it forks a worker
+        gc.freeze()  # both collectors skip the shared objects, and their memory pages stay shared
+        self.helper.start()
+        theirs.close()
+
+    def add(self, triples) -> None:
+        """The rest of the data: the helper adds it to its copy and starts validating."""
+        if self.helper is None:
+            self.graph += triples
+        else:
+            self.connection.send(list(triples))
+
+    def result(self) -> tuple[bool, Graph, str]:
+        """pyshacl's ``(conforms, report_graph, report_text)`` for all the shapes."""
+        if self.helper is None:
+            return validate(self.graph, self.shapes)
+        try:
+            found = self.connection.recv()
+        except EOFError:
+            found = "the helper stopped before it reported"
+        finally:
+            self.close()
+        if isinstance(found, str):
+            raise CalcinosisKGError(f"validation failed: {found}")
+        conforms, triples, text = found
+        report = Graph()
+        for triple in triples:
+            report.add(triple)
+        return conforms, report, text
+
+    def close(self) -> None:
+        """Stop the helper if it still runs, and wait for it."""
+        if self.helper is not None:
+            if self.helper.is_alive():
+                self.helper.terminate()
+            self.helper.join()
+            self.connection.close()
+            self.helper = None
+            gc.unfreeze()
+
+    def __enter__(self) -> EarlyValidation:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+    def _validate_in_helper(self, connection) -> None:
+        try:
+            import pyshacl  # noqa: F401  (meanwhile, the data is being completed)
+
+            self.graph += connection.recv()
+            conforms, report, text = validate(self.graph, self.shapes)
+            connection.send((conforms, list(report), text))
+        except Exception as exc:  # the parent reports it
+            connection.send(str(exc) or type(exc).__name__)
+        finally:
+            connection.close()
 
 
 def _can_fork() -> bool:

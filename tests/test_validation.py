@@ -1,8 +1,10 @@
-"""Validation in two processes gives the report a single pyshacl run gives."""
+"""Validation in two processes, or started before the data is complete, gives the report a single
+pyshacl run gives."""
 
 from __future__ import annotations
 
 import gc
+import multiprocessing
 from pathlib import Path
 
 import pyshacl
@@ -13,7 +15,7 @@ from rdflib.compare import isomorphic
 from calcinosis_kg import load_graph, reason, validate
 from calcinosis_kg.errors import CalcinosisKGError
 from calcinosis_kg.resources import shapes_file
-from calcinosis_kg.validation import Validation, _selections
+from calcinosis_kg.validation import EarlyValidation, Validation, _selections
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 CASES = Path(__file__).resolve().parent / "shapes" / "invalid"
@@ -108,3 +110,55 @@ def test_shapes_with_rules_leave_the_data_alone():
     conforms, _, _ = validate(data, shapes)
     assert conforms
     assert len(data) == 1
+
+
+def early(graph: Graph, inferred: Graph, shapes: Graph):
+    """Validate ``graph`` plus ``inferred`` the way the build does: the rest of the data comes later."""
+    with EarlyValidation(Graph() + graph, shapes) as running:
+        running.add(inferred)
+        return running.result()
+
+
+@pytest.mark.parametrize("case", [None, "edge_without_claim.ttl", "missing_label.ttl"])
+def test_early_validation_reports_what_one_run_reports(case, shapes):
+    graph = load_graph() if case is None else load_graph(CASES / case, kb=False)
+    reasoning = reason(graph)
+    expected_conforms, expected_graph, expected_text = one_run(reasoning.merged, shapes)
+    conforms, report, text = early(graph, reasoning.inferred, shapes)
+    assert (conforms, text) == (expected_conforms, expected_text)
+    assert isomorphic(report, expected_graph)
+
+
+def test_early_validation_without_fork_reports_the_same(shapes, monkeypatch):
+    graph = load_graph(CASES / "edge_without_claim.ttl", kb=False)
+    reasoning = reason(graph)
+    expected = early(graph, reasoning.inferred, shapes)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    with EarlyValidation(Graph() + graph, shapes) as running:
+        assert running.helper is None
+        running.add(reasoning.inferred)
+        conforms, report, text = running.result()
+    assert (conforms, text) == expected[::2] and isomorphic(report, expected[1])
+
+
+def test_a_failing_helper_is_an_error():
+    broken = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:broken> sh:targetNode <urn:a> ;
+            sh:sparql [ a sh:SPARQLConstraint ; sh:select "SELECT $this WHERE { $this ?p" ] .
+        """,
+        format="turtle",
+    )
+    with EarlyValidation(Graph(), broken) as running:
+        running.add([(URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b"))])
+        with pytest.raises(CalcinosisKGError, match="validation failed"):
+            running.result()
+
+
+def test_leaving_early_stops_the_helper(shapes):
+    with EarlyValidation(Graph(), shapes) as running:
+        helper = running.helper
+        assert helper is not None and helper.is_alive()  # waiting for the rest of the data
+    assert not helper.is_alive()
+    assert gc.get_freeze_count() == 0
