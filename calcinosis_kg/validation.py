@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -51,7 +52,60 @@ def validate(data: Graph | str | Path, shapes: Graph | None = None) -> tuple[boo
         return running.result()
 
 
-class Validation:
+class _Forked:
+    """Owns a forked process that reports through a pipe; leaving the ``with`` block stops it."""
+
+    process = connection = None
+
+    def _fork(self, context, target, daemon: bool = True) -> None:
+        """Run ``target(connection)`` in a forked process (it shares this one's objects); what it
+        returns, or its failure, comes back through the pipe."""
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_report, args=(target, theirs), daemon=daemon)
+        gc.freeze()  # both collectors skip the shared objects, and their memory pages stay shared
+        self.process.start()
+        theirs.close()
+
+    def _received(self):
+        """What the process returned; its failure is an error."""
+        try:
+            found = self.connection.recv()
+        except EOFError:
+            found = "the other process stopped before it reported"
+        finally:
+            self.close()
+        if isinstance(found, str):
+            raise CalcinosisKGError(f"validation failed: {found}")
+        return found
+
+    def close(self) -> None:
+        """Stop the process if it still runs, and wait for it."""
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join()
+            self.connection.close()
+            self.process = None
+            gc.unfreeze()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+
+def _report(target, connection) -> None:
+    try:
+        connection.send(target(connection))
+    except Exception as exc:  # the parent reports it, unless it is gone
+        with contextlib.suppress(OSError):
+            connection.send(str(exc) or type(exc).__name__)
+    finally:
+        connection.close()
+
+
+class Validation(_Forked):
     """A validation under way, shared by two processes: a forked worker starts at once, and
     :meth:`result` joins in here. Each takes the next shape not yet taken (the costly
     SPARQL-based ones first) until none is left, so the two finish together however busy each
@@ -71,47 +125,18 @@ class Validation:
         self.graph = _as_graph(data)
         self.shapes = shapes if shapes is not None else parse_file(shapes_file())
         self.selections = _selections(self.shapes)
-        self.worker = self.receiver = None
         if len(self.selections) < 2 or not _can_fork():
             return
         context = multiprocessing.get_context("fork")  # the worker shares the graphs; nothing is copied
         self.taken = context.Value("i", 0)  # how many selections either process has taken
-        self.receiver, sender = context.Pipe(duplex=False)
-        self.worker = context.Process(target=self._validate_in_child, args=(sender,), daemon=True)
-        gc.freeze()  # both collectors skip the shared objects, and their memory pages stay shared
-        self.worker.start()
-        sender.close()
+        self._fork(context, self._validate_in_worker)
 
     def result(self) -> tuple[bool, Graph, str]:
         """pyshacl's ``(conforms, report_graph, report_text)`` for all the shapes."""
-        if self.worker is None:
+        if self.process is None:
             return _pyshacl(self.graph, self.shapes)
         here = self._take_turns()
-        try:
-            there = self.receiver.recv()
-        except EOFError:
-            there = "the worker stopped before it reported"
-        finally:
-            self.close()
-        if isinstance(there, str):
-            raise CalcinosisKGError(f"validation failed: {there}")
-        return _merge(here + there)
-
-    def close(self) -> None:
-        """Stop the worker if it still runs, and wait for it."""
-        if self.worker is not None:
-            if self.worker.is_alive():
-                self.worker.terminate()
-            self.worker.join()
-            self.receiver.close()
-            self.worker = None
-            gc.unfreeze()
-
-    def __enter__(self) -> Validation:
-        return self
-
-    def __exit__(self, *_) -> None:
-        self.close()
+        return _merge(here + self._received())
 
     def _take_turns(self) -> list[tuple[bool, Graph, str]]:
         """Validate the selections of shapes that the other process has not taken, one at a time."""
@@ -124,16 +149,12 @@ class Validation:
                 return reports
             reports.append(_pyshacl(self.graph, self.shapes, self.selections[index]))
 
-    def _validate_in_child(self, sender) -> None:
-        try:  # rdflib terms pickle; a Graph need not
-            sender.send([(conforms, list(report), text) for conforms, report, text in self._take_turns()])
-        except Exception as exc:  # the parent reports it
-            sender.send(str(exc) or type(exc).__name__)
-        finally:
-            sender.close()
+    def _validate_in_worker(self, _) -> list[tuple[bool, list, str]]:
+        # rdflib terms pickle; a Graph need not
+        return [(conforms, list(report), text) for conforms, report, text in self._take_turns()]
 
 
-class EarlyValidation:
+class EarlyValidation(_Forked):
     """A validation started before its data is complete. A helper process starts at once and
     imports pyshacl while this one finishes the data (reasons, say); :meth:`add` sends it the
     rest, and it then runs a :class:`Validation` (with a worker of its own). This process never
@@ -151,68 +172,32 @@ class EarlyValidation:
     def __init__(self, data: Graph, shapes: Graph | None = None):
         self.graph = data
         self.shapes = shapes if shapes is not None else parse_file(shapes_file())
-        self.helper = self.connection = None
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return
-        context = multiprocessing.get_context("fork")
-        self.connection, theirs = context.Pipe()
-        self.helper = context.Process(target=self._validate_in_helper, args=(theirs,))  # it forks a worker
-        gc.freeze()  # both collectors skip the shared objects, and their memory pages stay shared
-        self.helper.start()
-        theirs.close()
+        if "fork" in multiprocessing.get_all_start_methods():  # not a daemon: it forks a worker
+            self._fork(multiprocessing.get_context("fork"), self._validate_in_helper, daemon=False)
 
     def add(self, triples) -> None:
         """The rest of the data: the helper adds it to its copy and starts validating."""
-        if self.helper is None:
+        if self.process is None:
             self.graph += triples
         else:
             self.connection.send(list(triples))
 
     def result(self) -> tuple[bool, Graph, str]:
         """pyshacl's ``(conforms, report_graph, report_text)`` for all the shapes."""
-        if self.helper is None:
+        if self.process is None:
             return validate(self.graph, self.shapes)
-        try:
-            found = self.connection.recv()
-        except EOFError:
-            found = "the helper stopped before it reported"
-        finally:
-            self.close()
-        if isinstance(found, str):
-            raise CalcinosisKGError(f"validation failed: {found}")
-        conforms, triples, text = found
+        conforms, triples, text = self._received()
         report = Graph()
         for triple in triples:
             report.add(triple)
         return conforms, report, text
 
-    def close(self) -> None:
-        """Stop the helper if it still runs, and wait for it."""
-        if self.helper is not None:
-            if self.helper.is_alive():
-                self.helper.terminate()
-            self.helper.join()
-            self.connection.close()
-            self.helper = None
-            gc.unfreeze()
+    def _validate_in_helper(self, connection) -> tuple[bool, list, str]:
+        import pyshacl  # noqa: F401  (meanwhile, the data is being completed)
 
-    def __enter__(self) -> EarlyValidation:
-        return self
-
-    def __exit__(self, *_) -> None:
-        self.close()
-
-    def _validate_in_helper(self, connection) -> None:
-        try:
-            import pyshacl  # noqa: F401  (meanwhile, the data is being completed)
-
-            self.graph += connection.recv()
-            conforms, report, text = validate(self.graph, self.shapes)
-            connection.send((conforms, list(report), text))
-        except Exception as exc:  # the parent reports it
-            connection.send(str(exc) or type(exc).__name__)
-        finally:
-            connection.close()
+        self.graph += connection.recv()
+        conforms, report, text = validate(self.graph, self.shapes)
+        return conforms, list(report), text
 
 
 def _can_fork() -> bool:

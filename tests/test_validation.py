@@ -83,14 +83,14 @@ def test_a_failing_worker_is_an_error():
     )
     with Validation(Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle"), broken) as running:
         assert running.selections[0][0] == URIRef("urn:broken")  # taken first, by the worker
-        running.worker.join(60)
+        running.process.join(60)
         with pytest.raises(CalcinosisKGError, match="validation failed"):
             running.result()
 
 
 def test_leaving_before_the_result_stops_the_worker(shapes, reasoned):
     with Validation(reasoned.merged, shapes) as running:
-        worker = running.worker
+        worker = running.process
         assert worker is not None and worker.is_alive()
         assert gc.get_freeze_count() > 0  # the shared objects are out of the collector's way
     assert not worker.is_alive()
@@ -135,7 +135,7 @@ def test_early_validation_without_fork_reports_the_same(shapes, monkeypatch):
     expected = early(graph, reasoning.inferred, shapes)
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     with EarlyValidation(Graph() + graph, shapes) as running:
-        assert running.helper is None
+        assert running.process is None
         running.add(reasoning.inferred)
         conforms, report, text = running.result()
     assert (conforms, text) == expected[::2] and isomorphic(report, expected[1])
@@ -158,7 +158,7 @@ def test_a_failing_helper_is_an_error():
 
 def test_leaving_early_stops_the_helper(shapes):
     with EarlyValidation(Graph(), shapes) as running:
-        helper = running.helper
+        helper = running.process
         assert helper is not None and helper.is_alive()  # waiting for the rest of the data
     assert not helper.is_alive()
     assert gc.get_freeze_count() == 0
