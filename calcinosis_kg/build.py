@@ -68,12 +68,8 @@ def reasoned_parts(
 ) -> tuple[dict[str, list[ox.Quad]], Reasoning]:
     """Load the parts (as quads) and reason over their union; ``step(name)`` is called as each step starts."""
     (step or _quiet)("load")
-    parts = load_parts(*data)
-    asserted = Graph()
-    for found in parts.values():
-        to_graph(found, asserted)
+    parts, union, asserted = _load(data)
     (step or _quiet)("reason")
-    union = [quad for found in parts.values() for quad in found]
     return parts, reason(asserted, reasoner=reasoner, quads=union)
 
 
@@ -91,9 +87,7 @@ def build(
     result = BuildResult(out_dir=Path(out_dir))
     clock = _Clock(result.timings, progress)
     clock.start("load")
-    parts = load_parts(*data)
-    union = [quad for found in parts.values() for quad in found]
-    asserted = to_graph(union)
+    parts, union, asserted = _load(data)
     parts["shapes"] = parse_quads(shapes_file())
     shapes = to_graph(parts["shapes"])
     with EarlyValidation(asserted, shapes) as validation:  # a helper gets ready while this process reasons
@@ -103,7 +97,7 @@ def build(
         clock.start("check")
         validation.add(reasoning.inferred)
         result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
-        graph_files = {"mappings.sssom.tsv": _sssom(parts, shapes), **_graph_files(parts, reasoning.inferred)}
+        graph_files = {"mappings.sssom.tsv": _sssom(union, shapes), **_graph_files(parts, reasoning.inferred)}
         result.quality = quality_failures(graph_files["calcinosis-kg.nq"])
         clock.start("validate")
         conforms, report_graph, report_text = validation.result()
@@ -167,15 +161,20 @@ def _named_quads(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[URIRe
     return named
 
 
-def _sssom(parts: dict[str, list[ox.Quad]], shapes: Graph) -> bytes:
-    """The SSSOM file of the asserted mappings (the parts but the shapes)."""
+def _load(data: Sequence[str | Path]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad], Graph]:
+    """The parts as quads, their union, and the union as an rdflib graph."""
+    parts = load_parts(*data)
+    union = [quad for found in parts.values() for quad in found]
+    return parts, union, to_graph(union)
+
+
+def _sssom(asserted: list[ox.Quad], shapes: Graph) -> bytes:
+    """The SSSOM file of the asserted mappings."""
     from .sssom import MAPPING_PREDICATES, declared_prefixes, mappings, to_sssom
 
     wanted = {ox.NamedNode(predicate) for predicate in (*MAPPING_PREDICATES, RDFS.label)}
-    asserted = [quad for name, found in parts.items() if name != "shapes" for quad in found]
-    found = [quad for quad in asserted if quad.predicate in wanted]
     prefixes = declared_prefixes(shapes)
-    return to_sssom(mappings(to_graph(found), prefixes), prefixes)
+    return to_sssom(mappings(to_graph(q for q in asserted if q.predicate in wanted), prefixes), prefixes)
 
 
 def _quiet(_: str) -> None:

@@ -188,8 +188,7 @@ class EarlyValidation(_Forked):
             return validate(self.graph, self.shapes)
         conforms, triples, text = self._received()
         report = Graph()
-        for triple in triples:
-            report.add(triple)
+        report += triples
         return conforms, report, text
 
     def _validate_in_helper(self, connection) -> tuple[bool, list, str]:
