@@ -21,13 +21,15 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rdflib import BNode, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
 from .build import GRAPHS
+from .convert import quads, to_graph
 from .errors import CalcinosisKGError, LoadError, StoreError
 from .export import merged, read_release
 from .namespaces import BASE
-from .serialize import canonical, to_bytes
+from .serialize import to_bytes
 
 if TYPE_CHECKING:
     import httpx
@@ -49,6 +51,9 @@ log = logging.getLogger("calcinosis_kg")
 
 GENID = BASE + ".well-known/genid/"
 STAGING = BASE + "graph/staging/"
+_STAGING_QUERY = (
+    f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{STAGING}")) }}'
+)
 DEFAULT = "default"
 OK_STATUS = {200, 201, 204}
 NTRIPLES = "application/n-triples"
@@ -114,14 +119,32 @@ def endpoints(
     )
 
 
-def skolemized(graph: Graph) -> Graph:
-    """``graph`` with each blank node replaced by a stable IRI (from its canonical label)."""
-    if not any(isinstance(term, BNode) for triple in graph for term in triple):
-        return graph
-    out = Graph()
-    for triple in canonical(graph):
-        out.add(tuple(URIRef(GENID + str(t)) if isinstance(t, BNode) else t for t in triple))
-    return out
+def skolemized(graphs: dict[str, Graph]) -> dict[str, Graph]:
+    """Each graph (by target IRI) with its blank nodes replaced by stable IRIs.
+
+    The labels come from one RDFC-1.0 canonicalization of all the graphs together, so a blank
+    node keeps one IRI in every graph it appears in, and two blank nodes never share one.
+
+    >>> from rdflib import BNode, Namespace
+    >>> ex, a, b = Namespace("urn:"), BNode(), BNode()
+    >>> one, two = Graph().add((ex.s, ex.p, a)), Graph().add((ex.s, ex.q, b))
+    >>> found = skolemized({"urn:g1": one, "urn:g2": two})
+    >>> len({o for g in found.values() for o in g.objects()})
+    2
+    """
+    found = [quad for target, graph in graphs.items() for quad in quads(graph, URIRef(target))]
+    if not any(isinstance(t, ox.BlankNode) for q in found for t in (q.subject, q.object)):
+        return graphs
+    dataset = ox.Dataset(found)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    by_graph: dict[str, list[ox.Quad]] = {target: [] for target in graphs}
+    for quad in dataset:
+        subject, object_ = (
+            ox.NamedNode(GENID + term.value) if isinstance(term, ox.BlankNode) else term
+            for term in (quad.subject, quad.object)
+        )
+        by_graph[quad.graph_name.value].append(ox.Quad(subject, quad.predicate, object_))
+    return {target: to_graph(found) for target, found in by_graph.items()}
 
 
 def payload(graph: Graph) -> bytes:
@@ -138,9 +161,9 @@ def targets(graph_iri: str | None = None, release=None) -> dict[str, Graph]:
     key = (graph_iri, tuple(sorted((name, id(g), len(g)) for name, g in graphs.items())))
     if key not in _TARGETS:
         if graph_iri:
-            found = {graph_iri: skolemized(merged({k: g for k, g in graphs.items() if k != "shapes"}))}
+            found = skolemized({graph_iri: merged({k: g for k, g in graphs.items() if k != "shapes"})})
         else:
-            found = {str(GRAPHS[name]): skolemized(graph) for name, graph in sorted(graphs.items())}
+            found = skolemized({str(GRAPHS[name]): graph for name, graph in sorted(graphs.items())})
         _TARGETS.clear()
         _TARGETS[key] = (graphs, found)  # holding the source graphs keeps their ids unique
     return dict(_TARGETS[key][1])
@@ -263,9 +286,37 @@ class Loader:
                 f"({missing} missing, {extra} unexpected)"
             )
 
+    def staging_graphs(self) -> list[str]:
+        """The staging graphs the store holds, left by loads that were interrupted."""
+        if not self.urls.query:
+            return []
+        response = self.request(
+            "POST",
+            self.urls.query,
+            "list staging graphs",
+            data={"query": _STAGING_QUERY},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        try:
+            rows = response.json()["results"]["bindings"]
+            return sorted(row["g"]["value"] for row in rows)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise LoadError(
+                f"list staging graphs: the store's answer is not SPARQL JSON results: {exc}"
+            ) from None
+
+    def remove_stale_staging(self) -> int:
+        """Remove the staging graphs of earlier interrupted loads; return how many there were."""
+        stale = self.staging_graphs()
+        for graph in stale:
+            log.info("removing staging graph <%s> left by an interrupted load", graph)
+            self.delete(graph)
+        return len(stale)
+
     def load(self, graphs: dict[str, Graph]) -> LoadReport:
         """Load each target graph IRI (or ``default``) with its graph; never half-replace one."""
         started = time.perf_counter()
+        self.remove_stale_staging()
         run = uuid.uuid4().hex[:12]
         staging = {target: f"{STAGING}{run}/{n}" for n, target in enumerate(sorted(graphs))}
         report = LoadReport()

@@ -49,7 +49,10 @@ def test_header(ontology):
 
 
 def test_version_in_one_place(ontology):
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
 
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     version = pyproject["project"]["version"]

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -284,11 +285,19 @@ def endpoint(dataset):
     seen: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        """Answers the SPARQL 1.1 Protocol's GET and urlencoded POST, the forms the client sends."""
+
+        def do_GET(self):
+            self.answer(parse_qs(urlsplit(self.path).query)["query"][0])
+
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8")
-            seen.append(body)
-            assert self.headers["Content-Type"].startswith("application/sparql-query")
-            answer = store.query(body, use_default_graph_as_union=True)
+            assert self.headers["Content-Type"].startswith("application/x-www-form-urlencoded")
+            self.answer(parse_qs(body)["query"][0])
+
+        def answer(self, query):
+            seen.append(query)
+            answer = store.query(query, use_default_graph_as_union=True)
             data = answer.serialize(format=ox.QueryResultsFormat.JSON)
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")

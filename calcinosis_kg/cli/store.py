@@ -84,6 +84,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-rows", type=int, default=DEFAULTS["max_rows"], help="rows per answer (default: 10000)"
     )
+    p.add_argument(
+        "--max-memory",
+        type=int,
+        default=DEFAULTS["max_memory_mib"],
+        metavar="MIB",
+        help="memory per query worker, in MiB (default: 1024)",
+    )
     _release(p)
     p.set_defaults(run=run_serve)
 
@@ -178,5 +185,14 @@ def run_serve(args: argparse.Namespace) -> int:
     from ..endpoint import serve
 
     dataset = Path(args.release) / DATASET_FILE if args.release else None
-    serve(args.host, args.port, dataset, args.workers, args.queue, args.time_limit, args.max_rows)
+    serve(
+        args.host,
+        args.port,
+        dataset,
+        args.workers,
+        args.queue,
+        args.time_limit,
+        args.max_rows,
+        args.max_memory,
+    )
     return 0

@@ -23,6 +23,7 @@ DEFAULTS = {
     "queue": 16,
     "time_limit": 10.0,
     "max_rows": 10_000,
+    "max_memory_mib": 1024,
 }
 
 
@@ -43,6 +44,7 @@ def serve(
     queue: int = DEFAULTS["queue"],
     time_limit: float = DEFAULTS["time_limit"],
     max_rows: int = DEFAULTS["max_rows"],
+    max_memory_mib: int = DEFAULTS["max_memory_mib"],
 ) -> None:
     """Serve ``dataset`` (default: the release's ``calcinosis-kg.nq``) until interrupted."""
     import uvicorn
@@ -52,7 +54,13 @@ def serve(
 
     dataset = Path(dataset) if dataset else ensure_release() / DATASET_FILE
     app = create_app(
-        dataset, canned_queries(), size=workers, queue=queue, time_limit=time_limit, max_rows=max_rows
+        dataset,
+        canned_queries(),
+        size=workers,
+        queue=queue,
+        time_limit=time_limit,
+        max_rows=max_rows,
+        max_memory=max_memory_mib * 2**20,
     )
     log.info("serving %s at http://%s:%d/sparql", dataset, host, port)
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)

@@ -1,22 +1,20 @@
 """The read-only SPARQL 1.1 Protocol endpoint (Starlette): ``/sparql``, a page at ``/``, ``/status``.
 
-Refused with 4xx: updates (403), ``SERVICE`` (403), dataset parameters (400), bad syntax (400).
+Refused with 4xx: updates (403), ``SERVICE`` (403), dataset parameters (400), bad syntax (400),
+a body over ``MAX_BODY_BYTES`` (413), a URL over ``MAX_URL_BYTES`` (414). The query is checked
+(:func:`calcinosis_kg.sparql.guard.check_query`) and run in a worker process, inside its time
+limit, never on the server's event loop.
 Answers carry ``X-SPARQL-Max-Rows``, ``X-SPARQL-Truncated`` and ``X-SPARQL-Time-Limit``.
 Too many queries at once: 503 with ``Retry-After``; past the time limit: 504.
 
 >>> accepted("text/csv;q=0.5, application/sparql-results+json")
 ['application/sparql-results+json', 'text/csv']
->>> mentions_service("SELECT * { SERVICE <http://x> { ?s ?p ?o } }")
-True
->>> mentions_service('SELECT ("SERVICE" AS ?service) {}')
-False
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
-import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -25,23 +23,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from .pool import Busy, Disconnected, TimeLimit, WorkerPool
+from ..sparql.guard import MAX_QUERY_BYTES
+from .pool import Busy, Disconnected, TimeLimit, WorkerDied, WorkerPool
 
-__all__ = ["accepted", "create_app", "mentions_service"]
+__all__ = ["MAX_BODY_BYTES", "MAX_URL_BYTES", "accepted", "create_app"]
 
-_STRINGS = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_IRIS = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_COMMENTS = re.compile(r"#[^\n]*")
-_SERVICE = re.compile(r"(?<![\w?$:])SERVICE\b", re.IGNORECASE)
 _UPDATE_TYPES = ("application/sparql-update",)
-
-
-def mentions_service(query: str) -> bool:
-    """True when ``query`` uses the ``SERVICE`` keyword (strings, IRIs and comments aside)."""
-    text = _STRINGS.sub('""', query)
-    text = _IRIS.sub("<>", text)
-    text = _COMMENTS.sub("", text)
-    return bool(_SERVICE.search(text))
+#: the largest request body read (a query is at most :data:`MAX_QUERY_BYTES`, form-encoded)
+MAX_BODY_BYTES = 3 * MAX_QUERY_BYTES + 4096
+#: the longest query string of a GET request
+MAX_URL_BYTES = 16 * 1024
 
 
 def accepted(header: str | None) -> list[str]:
@@ -76,8 +67,6 @@ def create_app(dataset: str | Path, queries: list[dict] | None = None, **pool_op
         query, refusal = await _read_query(request)
         if refusal is not None:
             return refusal
-        if mentions_service(query):
-            return _text(403, "SERVICE is not allowed: this endpoint does not query other endpoints.")
         try:
             answer = await pool.run(query, accepted(request.headers.get("accept")), request.is_disconnected)
         except Busy as exc:
@@ -86,6 +75,11 @@ def create_app(dataset: str | Path, queries: list[dict] | None = None, **pool_op
             return _text(504, f"{exc}.")
         except Disconnected:
             return Response(status_code=499)
+        except WorkerDied:
+            limit = f" ({pool.max_memory // 2**20} MiB)" if pool.max_memory else ""
+            return _text(
+                500, f"the query stopped its worker: it needed more memory than a query may use{limit}."
+            )
         headers = {
             "X-SPARQL-Max-Rows": str(pool.max_rows),
             "X-SPARQL-Truncated": "true" if answer.truncated else "false",
@@ -116,20 +110,27 @@ def create_app(dataset: str | Path, queries: list[dict] | None = None, **pool_op
 
 async def _read_query(request: Request) -> tuple[str, Response | None]:
     """The query text of a request, or the response refusing it."""
+    if len(request.scope.get("query_string", b"")) > MAX_URL_BYTES:
+        return "", _text(
+            414, f"the URL is too long (at most {MAX_URL_BYTES:,} bytes); POST the query instead."
+        )
     params = dict(request.query_params)
     if request.method == "POST":
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind in _UPDATE_TYPES:
             return "", _text(403, "updates are not allowed: this endpoint is read-only.")
-        if kind == "application/sparql-query":
-            params["query"] = (await request.body()).decode("utf-8", "replace")
-        elif kind == "application/x-www-form-urlencoded":
-            form = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
-            params.update({key: values[0] for key, values in form.items()})
-        else:
+        if kind not in ("application/sparql-query", "application/x-www-form-urlencoded"):
             return "", _text(
                 415, "POST a query as application/sparql-query or as a urlencoded form with 'query'."
             )
+        body = await _body(request)
+        if body is None:
+            return "", _text(413, f"the request body is too large (at most {MAX_BODY_BYTES:,} bytes).")
+        if kind == "application/sparql-query":
+            params["query"] = body.decode("utf-8", "replace")
+        else:
+            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            params.update({key: values[0] for key, values in form.items()})
     if "update" in params:
         return "", _text(403, "updates are not allowed: this endpoint is read-only.")
     if "default-graph-uri" in params or "named-graph-uri" in params:
@@ -137,6 +138,20 @@ async def _read_query(request: Request) -> tuple[str, Response | None]:
     if not params.get("query"):
         return "", _text(400, "no query: send ?query=... (GET) or POST one.")
     return params["query"], None
+
+
+async def _body(request: Request) -> bytes | None:
+    """The request body, or None as soon as it grows past :data:`MAX_BODY_BYTES`."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

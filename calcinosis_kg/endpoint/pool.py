@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .worker import Answer, main
 
-__all__ = ["Busy", "Disconnected", "TimeLimit", "WorkerPool"]
+__all__ = ["Busy", "Disconnected", "TimeLimit", "WorkerDied", "WorkerPool"]
 
 log = logging.getLogger("calcinosis_kg")
 
@@ -37,10 +37,15 @@ class Disconnected(Exception):
     """The client went away; its worker was killed."""
 
 
+class WorkerDied(Exception):
+    """The worker stopped while it ran the query (most often: past its memory limit)."""
+
+
 class _Worker:
-    def __init__(self, context, dataset: str, max_rows: int):
+    def __init__(self, context, dataset: str, max_rows: int, max_memory: int | None):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=main, args=(child, dataset, max_rows), daemon=True)
+        args = (child, dataset, max_rows, max_memory)
+        self.process = context.Process(target=main, args=args, daemon=True)
         self.process.start()
         child.close()
 
@@ -48,6 +53,14 @@ class _Worker:
         self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
+
+
+def _received(worker: _Worker) -> Answer:
+    try:
+        _kind, answer = worker.conn.recv()
+    except (EOFError, OSError):
+        raise WorkerDied("the query worker stopped while it ran the query") from None
+    return answer
 
 
 class WorkerPool:
@@ -60,8 +73,10 @@ class WorkerPool:
         queue: int = 16,
         time_limit: float = 10.0,
         max_rows: int = 10_000,
+        max_memory: int | None = None,
     ):
         self.dataset, self.size, self.queue = str(dataset), size, queue
+        self.max_memory = max_memory
         self.time_limit, self.max_rows = float(time_limit), max_rows
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
@@ -93,7 +108,7 @@ class WorkerPool:
     async def run(
         self, query: str, accept: list[str], disconnected: Callable[[], Awaitable[bool]] | None = None
     ) -> Answer:
-        """Answer ``query`` in a worker; raise Busy, TimeLimit or Disconnected."""
+        """Answer ``query`` in a worker; raise Busy, TimeLimit, Disconnected or WorkerDied."""
         if self._idle.empty() and self._waiting >= self.queue:
             raise Busy(f"{self.size} queries running and {self._waiting} waiting")
         deadline = time.monotonic() + self.time_limit
@@ -111,7 +126,7 @@ class WorkerPool:
                 if remaining <= 0:
                     raise TimeLimit(f"the query ran longer than {self.time_limit:g} s and was stopped")
                 if await self._readable(worker, min(remaining, 0.1)):
-                    _kind, answer = worker.conn.recv()
+                    answer = _received(worker)
                     break
                 if disconnected is not None and await disconnected():
                     raise Disconnected("the client went away")
@@ -135,7 +150,7 @@ class WorkerPool:
         finally:
             loop.remove_reader(fd)
         if not worker.process.is_alive() and not worker.conn.poll():
-            raise RuntimeError("the query worker died")
+            raise WorkerDied("the query worker stopped while it ran the query")
         return worker.conn.poll()
 
     def _retire(self, worker: _Worker) -> None:
@@ -149,7 +164,7 @@ class WorkerPool:
         )
 
     async def _spawn(self) -> None:
-        worker = _Worker(self._context, self.dataset, self.max_rows)
+        worker = _Worker(self._context, self.dataset, self.max_rows, self.max_memory)
         self._all.add(worker)
         started = time.monotonic()
         while not await self._readable(worker, 0.5):

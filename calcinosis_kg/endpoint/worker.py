@@ -1,9 +1,14 @@
 """Run SPARQL queries over the release with pyoxigraph and serialize the answers.
 
-A worker process holds the dataset (default graph = union of the named graphs) and answers
-one request at a time over a pipe; the server kills it when a query runs past its limit.
+A worker process cuts itself off from the network and caps its memory before it loads the
+dataset (default graph = union of the named graphs); then it answers one request at a time
+over a pipe, checking each query with the guard first. The server kills it when a query runs
+past its limit.
 
 >>> import pyoxigraph as ox
+
+from ..sparql.guard import RefusedQuery, check_query
+from ..sandbox import isolate, limit_memory
 >>> store = ox.Store()
 >>> store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("x"), ox.NamedNode("urn:g")))
 >>> answer = execute(store, "SELECT ?s WHERE { ?s ?p ?o }", ["text/csv"], max_rows=10)
@@ -16,11 +21,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass
 from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+from ..sandbox import isolate, limit_memory
+from ..sparql.guard import RefusedQuery, check_query
 
 __all__ = ["GRAPH_TYPES", "RESULT_TYPES", "Answer", "execute", "main"]
 
@@ -54,7 +63,11 @@ class Answer:
 
 
 def execute(store: ox.Store, query: str, accept: list[str], max_rows: int) -> Answer:
-    """Run ``query`` and serialize the answer in the first acceptable media type."""
+    """Check and run ``query``, and serialize the answer in the first acceptable media type."""
+    try:
+        check_query(query)
+    except RefusedQuery as exc:
+        return Answer(exc.status, "text/plain", f"{exc}\n".encode())
     try:
         answer = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as exc:
@@ -78,8 +91,11 @@ def execute(store: ox.Store, query: str, accept: list[str], max_rows: int) -> An
     return Answer(200, media, _SOLUTIONS[RESULT_TYPES[media]](names, rows), truncated)
 
 
-def main(conn, dataset: str, max_rows: int) -> None:
-    """Worker process: load ``dataset`` (N-Quads), say ``ready``, then answer requests."""
+def main(conn, dataset: str, max_rows: int, max_memory: int | None = None) -> None:
+    """Worker process: isolate, load ``dataset`` (N-Quads), say ``ready``, then answer requests."""
+    os.environ["RUST_BACKTRACE"] = "0"
+    isolate()
+    limit_memory(max_memory)
     store = ox.Store()
     store.bulk_load(path=dataset, format=ox.RdfFormat.N_QUADS)
     conn.send(("ready", None))

@@ -12,13 +12,12 @@ SELECT ?x WHERE {
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
+from urllib.parse import urlencode
 
 from ..errors import QueryError
+from .guard import keywords
 from .results import QueryResult
-from .terms import Term, from_json
+from .terms import Term, from_oxigraph
 
 __all__ = ["EndpointEngine", "with_values"]
 
@@ -60,8 +59,32 @@ def with_values(text: str, bindings: dict[str, Term]) -> str:
     return text[:at] + block + text[at:]
 
 
+#: GET while the encoded query is this short (every store reads GET; long ones go as a form POST)
+MAX_GET_BYTES = 2000
+_RESULT_TYPES = {
+    "application/sparql-results+json": "JSON",
+    "application/json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "application/xml": "XML",
+    "text/tab-separated-values": "TSV",
+}
+_GRAPH_TYPES = {
+    "application/n-triples": "N_TRIPLES",
+    "text/plain": "N_TRIPLES",
+    "text/turtle": "TURTLE",
+    "application/x-turtle": "TURTLE",
+    "application/rdf+xml": "RDF_XML",
+    "application/ld+json": "JSON_LD",
+}
+_ACCEPT = {
+    "results": "application/sparql-results+json, application/sparql-results+xml;q=0.8",
+    "graph": "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5",
+}
+
+
 class EndpointEngine:
-    """A remote SPARQL 1.1 endpoint, queried with POST ``application/sparql-query``."""
+    """A remote SPARQL 1.1 endpoint, asked the way every store answers: GET for a short query,
+    else POST of a urlencoded form (SPARQL 1.1 Protocol, sections 2.1.1 and 2.1.2)."""
 
     name = "endpoint"
 
@@ -75,46 +98,75 @@ class EndpointEngine:
             raise QueryError(
                 "--graph asserted|inferred needs the local release; an endpoint has its own graphs"
             )
-        body = with_values(text, bindings or {}).encode("utf-8")
-        request = urllib.request.Request(
-            self.url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/sparql-query; charset=utf-8",
-                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
-            },
-        )
+        query = with_values(text, bindings or {})
+        graph_form = any(word in {"CONSTRUCT", "DESCRIBE"} for word in keywords(text)[:50])
+        kind, payload = self._ask(query, _ACCEPT["graph" if graph_form else "results"])
+        if kind in _GRAPH_TYPES:
+            return _triples(payload, _GRAPH_TYPES[kind])
+        if kind not in _RESULT_TYPES:
+            raise QueryError(
+                f"endpoint {self.url} answered {kind or 'no content type'}, not SPARQL results: "
+                f"{_first_line(payload)}"
+            )
+        return _solutions(payload, _RESULT_TYPES[kind], limit)
+
+    def _ask(self, query: str, accept: str) -> tuple[str, bytes]:
+        """Send the query; return the media type and body of a successful answer."""
+        import httpx
+
+        headers = {"Accept": accept}
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                kind = response.headers.get("Content-Type", "")
-                payload = response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()[:1]
-            raise QueryError(f"endpoint {self.url} answered {exc.code}: {' '.join(detail)}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            with httpx.Client(timeout=self.timeout, trust_env=False, follow_redirects=True) as client:
+                if len(urlencode({"query": query})) <= MAX_GET_BYTES:
+                    response = client.get(self.url, params={"query": query}, headers=headers)
+                else:
+                    response = client.post(self.url, data={"query": query}, headers=headers)
+        except httpx.TimeoutException:
+            raise QueryError(f"endpoint {self.url} timed out (no answer within {self.timeout:g} s)") from None
+        except httpx.HTTPError as exc:
             raise QueryError(f"endpoint {self.url} cannot be reached: {exc}") from None
-        if "json" not in kind:
-            return _triples(payload.decode("utf-8"))
-        data = json.loads(payload)
-        if "boolean" in data:
-            return QueryResult("ask", boolean=bool(data["boolean"]))
-        result = QueryResult("select", list(data["head"].get("vars", [])))
-        for binding in data["results"]["bindings"]:
-            if limit is not None and len(result.rows) >= limit:
-                result.truncated = True
-                break
-            result.rows.append({k: from_json(v) for k, v in binding.items()})
-        return result
+        if response.status_code >= 400:
+            raise QueryError(
+                f"endpoint {self.url} answered {response.status_code} {response.reason_phrase}: "
+                f"{_first_line(response.content)}"
+            )
+        return response.headers.get("content-type", "").split(";")[0].strip().lower(), response.content
 
 
-def _triples(text: str) -> QueryResult:
+def _first_line(payload: bytes, width: int = 300) -> str:
+    """The first lines of an answer's text, in one line, for an error message."""
+    text = " ".join(payload.decode("utf-8", "replace").split())
+    return (text[:width] + "…") if len(text) > width else text or "(empty answer)"
+
+
+def _solutions(payload: bytes, fmt: str, limit) -> QueryResult:
     import pyoxigraph as ox
 
-    from .terms import from_oxigraph
+    try:
+        answer = ox.parse_query_results(payload, format=getattr(ox.QueryResultsFormat, fmt))
+    except (SyntaxError, ValueError) as exc:
+        raise QueryError(f"the endpoint's answer is not valid SPARQL results ({fmt}): {exc}") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    columns = [v.value for v in answer.variables]
+    result = QueryResult("select", columns)
+    for solution in answer:
+        if limit is not None and len(result.rows) >= limit:
+            result.truncated = True
+            break
+        cells = ((c, from_oxigraph(solution[c])) for c in columns)
+        result.rows.append({c: t for c, t in cells if t is not None})
+    return result
 
+
+def _triples(payload: bytes, fmt: str) -> QueryResult:
+    import pyoxigraph as ox
+
+    try:
+        parsed = list(ox.parse(payload, format=getattr(ox.RdfFormat, fmt)))
+    except (SyntaxError, ValueError) as exc:
+        raise QueryError(f"the endpoint's answer is not valid RDF ({fmt}): {exc}") from None
     triples = [
-        (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
-        for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+        (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in parsed
     ]
     return QueryResult("graph", triples=triples)

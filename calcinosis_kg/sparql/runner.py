@@ -9,12 +9,13 @@ True
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 from pathlib import Path
 
 from ..errors import QueryError
+from ..sandbox import TimeLimitError, run_within
 from .catalog import QuerySpec, load_query, parse_header, query_names
+from .guard import check_query
 from .params import bind_params
 from .results import QueryResult
 from .terms import Term
@@ -74,18 +75,15 @@ def run_query(
     """Run a canned query by name, or an ad-hoc SPARQL text, and return its :class:`QueryResult`.
 
     ``params`` are the query's parameters (entity values: label, synonym, CURIE or IRI).
-    Ad-hoc queries are refused if they could write, load or reach the network.
+    Ad-hoc queries are refused if they could write, load or reach the network, and local
+    queries run in a process cut off from the network (see :mod:`calcinosis_kg.sandbox`).
     """
     spec, ad_hoc = get_spec(name_or_text)
-    if ad_hoc:
-        from .safety import check_query
-
-        check_query(spec.text)
     runner = open_engine(engine, endpoint, dataset, timeout)
     needs_lookup = any(p.kind == "entity" and (params.get(p.name) or p.default) for p in spec.params)
     resolve = _resolver(runner).resolve if needs_lookup else None
     runs = bind_params(spec, params, resolve)
-    results = [_execute(runner, spec.text, graph, bindings, limit, timeout) for bindings in runs]
+    results = [_execute(runner, spec.text, graph, bindings, limit, timeout, ad_hoc) for bindings in runs]
     result = results[0] if len(results) == 1 else _intersect(results, spec.key, limit)
     return _sort_lists(result, spec.header.get("lists") or [])
 
@@ -118,42 +116,27 @@ def _intersect(results: list[QueryResult], key: list[str], limit) -> QueryResult
     return out
 
 
-def _execute(runner, text, graph, bindings, limit, timeout) -> QueryResult:
-    if timeout is None or getattr(runner, "name", "") == "endpoint":
-        return runner.run(text, graph, bindings, limit)
+def _execute(runner, text, graph, bindings, limit, timeout, ad_hoc=False) -> QueryResult:
+    """Run one query in a child process stopped at the time limit; a local one is cut off from
+    the network, and an ad-hoc one is checked there first (see :mod:`calcinosis_kg.sandbox`)."""
+    local = getattr(runner, "name", "") != "endpoint"
     try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: run in-process, without a time limit
-        return runner.run(text, graph, bindings, limit)
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, runner, text, graph, bindings, limit), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise QueryError(f"the query ran out of time ({timeout:g} s) and was stopped; raise --timeout")
-        ok, payload = receiver.recv()
-    except EOFError:
-        raise QueryError("the query process died without an answer") from None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receiver.close()
-    if not ok:
-        raise payload
-    return payload
+        return run_within(
+            timeout, _run, runner, text, graph, bindings, limit, ad_hoc, isolated=local, what="the query"
+        )
+    except TimeLimitError as exc:
+        raise QueryError(str(exc)) from None
 
 
-def _child(sender, runner, text, graph, bindings, limit) -> None:
+def _run(runner, text, graph, bindings, limit, ad_hoc) -> QueryResult:
+    if ad_hoc:
+        check_query(text)
     try:
-        answer = (True, runner.run(text, graph, bindings, limit))
-    except QueryError as exc:
-        answer = (False, exc)
+        return runner.run(text, graph, bindings, limit)
+    except QueryError:
+        raise
     except Exception as exc:
-        answer = (False, QueryError(f"{type(exc).__name__}: {exc}"))
-    sender.send(answer)
-    sender.close()
+        raise QueryError(f"{type(exc).__name__}: {exc}") from None
 
 
 def canned_names() -> list[str]:

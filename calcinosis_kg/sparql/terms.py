@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-__all__ = ["XSD_STRING", "Term", "from_json", "from_oxigraph", "from_rdflib", "to_oxigraph", "to_rdflib"]
+__all__ = ["XSD_STRING", "Term", "from_oxigraph", "from_rdflib", "to_oxigraph", "to_rdflib"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -97,14 +97,6 @@ def _python_datatype(value: Any) -> str | None:
 def _escape_iri(value: str) -> str:
     bad = '<>"{}|^`\\ '
     return "".join(f"\\u{ord(c):04X}" if c in bad or ord(c) < 0x21 else c for c in value)
-
-
-def from_json(data: dict[str, str]) -> Term:
-    """Read a term of the SPARQL 1.1 JSON results format."""
-    kind = data["type"]
-    if kind in {"literal", "typed-literal"}:
-        return Term.literal(data["value"], data.get("datatype"), data.get("xml:lang"))
-    return Term(kind, data["value"])
 
 
 def from_oxigraph(term: Any) -> Term | None:

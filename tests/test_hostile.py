@@ -1,0 +1,201 @@
+"""Hostile queries: none of them may open a connection, through the command line's engines or
+the endpoint, and none may hold up the endpoint's other queries."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from test_server import ask, endpoint, wait_for_answer  # noqa: F401  (the module's server)
+
+from calcinosis_kg.artifacts import DATASET_FILE
+from calcinosis_kg.endpoint.app import MAX_BODY_BYTES, MAX_URL_BYTES
+from calcinosis_kg.errors import QueryError
+from calcinosis_kg.sandbox import isolate, network_isolation_available
+from calcinosis_kg.sparql.guard import MAX_QUERY_BYTES, check_query
+from calcinosis_kg.sparql.runner import _execute, open_engine, run_query
+
+#: each places SERVICE where a careless reader takes it for a string, a comment or an IRI
+HOSTILE = {
+    "comment-quotes": '# """\nSELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }\n# """',
+    "unicode-quotes": 'SELECT * { BIND("\\u0022" AS ?x) SERVICE <{url}> { ?s ?p ?o } BIND("\\u0022" AS ?y) }',
+    "unicode-long-quotes": "ASK { BIND('\\u0027\\u0027' AS ?x) SERVICE <{url}> { ?s ?p ?o } BIND('' AS ?y) }",
+    "lower-case": "select * { service <{url}> { ?s ?p ?o } }",
+    "silent": "SELECT * { SERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "variable": "SELECT * { VALUES ?e { <{url}> } SERVICE ?e { ?s ?p ?o } }",
+    "nested": "SELECT * { ?a ?b ?c OPTIONAL { { SELECT * { SERVICE <{url}> { ?s ?p ?o } } } } } LIMIT 1",
+    "escaped-quote": 'SELECT * { BIND("\\"" AS ?q) SERVICE <{url}> { ?s ?p ?o } }',
+    "iri-with-hash": "SELECT * { ?s <urn:x#> ?o SERVICE <{url}> { ?s ?p ?o } }",
+    "carriage-return-comment": "SELECT * { # note\rSERVICE <{url}> { ?s ?p ?o } }",
+    "quotes-in-long-string": 'SELECT * { BIND(""" \'\'\' """ AS ?x) SERVICE <{url}> { ?s ?p ?o } }',
+    "escaped-keyword": "SELECT * { \\u0053ERVICE <{url}> { ?s ?p ?o } }",
+    "exists": "ASK { FILTER EXISTS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "construct": "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "prefixed-iri": "PREFIX e: <{url}> SELECT * { SERVICE e: { ?s ?p ?o } }",
+}
+
+
+@pytest.fixture(scope="module")
+def dataset(release):
+    return release / DATASET_FILE
+
+
+class Listener:
+    """A loopback TCP server that counts the connections made to it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(50)
+        self.sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        time.sleep(0.3)  # a late connection still counts
+        self.running = False
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def listener():
+    found = Listener()
+    yield found
+    found.close()
+    assert found.connections == 0, f"{found.connections} connection(s) reached the listener"
+
+
+def hostile(name: str, url: str) -> str:
+    return HOSTILE[name].replace("{url}", url)
+
+
+def test_the_corpus_is_whole():
+    assert len(HOSTILE) == 15
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_the_guard_refuses(name):
+    with pytest.raises(QueryError, match="refused: SERVICE"):
+        check_query(hostile(name, "http://127.0.0.1:9/"))
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_the_command_line_refuses_without_a_connection(dataset, listener, name, engine):
+    with pytest.raises(QueryError, match="refused"):
+        run_query(hostile(name, listener.url), engine=engine, dataset=dataset)
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_the_endpoint_refuses_without_a_connection(endpoint, listener, name):  # noqa: F811
+    for method in ("GET", "POST"):
+        response = ask(endpoint, hostile(name, listener.url), method=method)
+        assert response.status_code in (400, 403), response.text
+    assert listener.connections == 0
+
+
+@pytest.mark.skipif(not network_isolation_available(), reason="network namespaces need Linux")
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_query_past_the_guard_still_cannot_connect(dataset, listener, engine):
+    """Run SERVICE as if it were a trusted canned query: the isolated process has no network."""
+    if not _can_isolate():
+        pytest.skip("this user may not create network namespaces")
+    runner = open_engine(engine, dataset=dataset)
+    text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryError):
+        _execute(runner, text, "all", {}, 10, 10.0, ad_hoc=False)
+    assert listener.connections == 0
+
+
+def _can_isolate() -> bool:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    result = context.Value("b", 0)
+
+    def probe():
+        result.value = int(isolate())
+
+    child = context.Process(target=probe)
+    child.start()
+    child.join()
+    return bool(result.value)
+
+
+def test_oversized_and_deeply_nested_queries_are_refused():
+    with pytest.raises(QueryError, match="bytes long"):
+        check_query("ASK {}" + " " * MAX_QUERY_BYTES)
+    with pytest.raises(QueryError, match="nested 33 deep"):
+        check_query("ASK {" + "(" * 32 + "1" + ")" * 32 + "}")
+    assert check_query("ASK {" + "(" * 31 + "1" + ")" * 31 + "}") == "ASK"
+
+
+def test_the_endpoint_refuses_oversized_requests(endpoint):  # noqa: F811
+    body = b"query=" + b"%20" * (MAX_BODY_BYTES // 3 + 10)
+    posted = httpx.post(
+        endpoint, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}, trust_env=False
+    )
+    assert posted.status_code == 413
+    long_url = httpx.get(endpoint, params={"query": "ASK {}" + " " * MAX_URL_BYTES}, trust_env=False)
+    assert long_url.status_code == 414
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ('SELECT * { # """\n' * 4000 + "}", 400),  # nested 4,000 deep: once a crash of the parser
+        ("ASK { " + '"' * 40_000 + " }", 400),
+        ("ASK {" + "(" * 30 + "1" + ")" * 30 + "}", 200),
+    ],
+    ids=["deep-comments", "quotes", "parentheses"],
+)
+def test_a_hard_query_text_does_not_hold_up_a_small_query(endpoint, text, status):  # noqa: F811
+    """Texts that once took the old check quadratic time or crashed a worker, then a tiny ASK."""
+    with ThreadPoolExecutor(1) as pool:
+        heavy = pool.submit(ask, endpoint, text, method="POST", timeout=30)
+        time.sleep(0.2)
+        started = time.monotonic()
+        small = ask(endpoint, "ASK { ?s ?p ?o }", timeout=30)
+        waited = time.monotonic() - started
+        assert small.status_code == 200
+        assert waited < 2.0, f"a small query waited {waited:.1f} s"
+        assert heavy.result().status_code == status
+
+
+def test_the_listener_sees_a_query_that_is_not_isolated():
+    """The control: run as it is, outside the isolated process, SERVICE does connect."""
+    import pyoxigraph as ox
+
+    control = Listener()
+    with pytest.raises(OSError):
+        list(ox.Store().query(f"SELECT * {{ SERVICE <{control.url}> {{ ?s ?p ?o }} }}"))
+    control.close()
+    assert control.connections == 1
+
+
+def test_a_query_past_the_memory_limit_stops_only_its_worker(endpoint):  # noqa: F811
+    doubling = "".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1}) " for i in range(40))
+    bomb = f'SELECT (STRLEN(?v40) AS ?n) {{ BIND(REPEAT("x", 1000) AS ?v0) {doubling}}}'.replace(
+        'REPEAT("x", 1000)', '"' + "x" * 1000 + '"'
+    )
+    answer = ask(endpoint, bomb, method="POST", timeout=30)
+    assert answer.status_code == 500 and "memory" in answer.text
+    assert wait_for_answer(endpoint, 10).status_code == 200
