@@ -345,8 +345,6 @@ class _Compiler:
     def run(self, tables: dict[str, list[Row]]) -> None:
         self.sources = {row.get("id"): row for row in self._unique(tables["sources"], "source id")}
         self.entities = {row.get("id"): row for row in self._unique(tables["entities"], "entity id")}
-        self.in_tree = {v for row in tables["entities"] for v in row.values("parents")}
-        self.in_tree |= {row.get("id") for row in tables["entities"] if row.values("parents")}
         for row in self.sources.values():
             self._source(row)
         for row in self.entities.values():
@@ -481,15 +479,16 @@ class _Compiler:
                 self.problems.add(row, column, "leave empty for a ckg: class: the ontology describes it")
             elif node.value.startswith(PREFIXES["kb"]) and column in own and not row.get(column):
                 self.problems.add(row, column, "a value is required for a kb entity")
-        if row.get("id") in self.in_tree and node.value.startswith(PREFIXES["kb"]):
-            self._add(row.origin, node, RDF + "type", ox.NamedNode(OWL + "Class"))
         self._text(row, node, {"label": RDFS + "label", "definition": SKOS + "definition"})
         for synonym in row.values("synonyms"):
             self._add(row.origin, node, SKOS + "altLabel", ox.Literal(synonym, language="en"))
-        for value in row.values("parents"):
+        for value in row.values("parents"):  # a child and its kb parents are classes (rdfs:subClassOf)
             parent = self._entity_iri(row, "parents", value)
             if parent is not None:
                 self._add(row.origin, node, RDFS + "subClassOf", parent)
+                for term in (node, parent):
+                    if term.value.startswith(PREFIXES["kb"]):
+                        self._add(row.origin, term, RDF + "type", ox.NamedNode(OWL + "Class"))
         for value in row.values("source"):
             source = self._source_iri(row, "source", value, references=True)
             if source is not None:
