@@ -8,6 +8,7 @@ the file:line:column and the message of the error.
 from __future__ import annotations
 
 import collections
+import csv
 import logging
 from pathlib import Path
 
@@ -122,216 +123,20 @@ def test_a_second_passage_of_one_source_is_numbered(tmp_path, ontology):
     }
 
 
-CLAIM = (
-    "\t".join(("kidney-failure", "ckg:causes", "ckg:MetastaticCalcinosis", "000_aa", "", "Causes", ""))
-    + "\tKidney failure can cause metastatic calcinosis.\tcan\t"
-)
-ERRORS = {  # case: (table, line, new text, "line:column (column)", message)
-    "unknown entity": (
-        "claims.tsv",
-        2,
-        CLAIM.replace("kidney-failure", "liver-failure"),
-        "2:1 (subject)",
-        "unknown entity 'liver-failure'",
-    ),
-    "unknown ontology class": (
-        "claims.tsv",
-        2,
-        CLAIM.replace("ckg:Metastatic", "ckg:Metastasising"),
-        "2:3 (object)",
-        "not a class of the ontology",
-    ),
-    "unknown relation": (
-        "claims.tsv",
-        2,
-        CLAIM.replace("ckg:causes", "ckg:cures"),
-        "2:2 (relation)",
-        "unknown relation 'ckg:cures'",
-    ),
-    "malformed CURIE": (
-        "claims.tsv",
-        2,
-        CLAIM.replace("ckg:causes", "causes"),
-        "2:2 (relation)",
-        "malformed CURIE 'causes'",
-    ),
-    "unknown source": (
-        "claims.tsv",
-        2,
-        CLAIM.replace("000_aa", "002_cc"),
-        "2:4 (source)",
-        "unknown source '002_cc'",
-    ),
-    "not verbatim": (
-        "claims.tsv",
-        2,
-        CLAIM.replace("can cause", "causes"),
-        "2:8 (excerpt)",
-        "not verbatim in 000_aa.txt",
-    ),
-    "hedging": (
-        "claims.tsv",
-        2,
-        CLAIM.replace("\tcan\t", "\tmay\t"),
-        "2:9 (hedging)",
-        "hedging 'may' is not in the excerpt",
-    ),
-    "not a number": (
-        "claims.tsv",
-        2,
-        CLAIM.replace("Causes\t", "Causes\tsecond"),
-        "2:7 (list_item)",
-        "expected a whole number",
-    ),
-    "duplicate evidence": (
-        "claims.tsv",
-        3,
-        CLAIM.replace("\t\tCauses", "\t1\tCauses"),
-        "3:5 (passage)",
-        "duplicate evidence ev:kidney-failure--causes--MetastaticCalcinosis--000",
-    ),
-    "unlisted parent": (
-        "claims.tsv",
-        3,
-        "kidney-failure\trdfs:subClassOf\tckg:Calcinosis\t000_aa\t\tCauses\t\tCalcinosis is rare.\t\t",
-        "3:3 (object)",
-        "'ckg:Calcinosis' is not a listed parent of 'kidney-failure'",
-    ),
-    "wrong number of cells": (
-        "claims.tsv",
-        2,
-        CLAIM + "\textra",
-        "2:1",
-        "expected 10 cells (tab-separated), found 11",
-    ),
-    "missing value": ("claims.tsv", 2, CLAIM.replace("Causes", ""), "2:6 (section)", "a value is required"),
-    "unknown column": (
-        "claims.tsv",
-        1,
-        TABLES["claims.tsv"][0] + "\tstatus",
-        "1:11",
-        "unknown column 'status'",
-    ),
-    "missing column": (
-        "claims.tsv",
-        1,
-        TABLES["claims.tsv"][0].replace("subject", "topic"),
-        "1:1 (subject)",
-        "the header lacks the required column 'subject'",
-    ),
-    "unknown category": (
-        "entities.tsv",
-        4,
-        "kidney-disease\tckg:Disorder\tkidney disease\tA disease.\t\t\t000_aa",
-        "4:2 (category)",
-        "unknown category 'ckg:Disorder'",
-    ),
-    "unknown prefix": (
-        "entities.tsv",
-        4,
-        "kidney-disease\tckg:Disease\tkidney disease\tA disease.\t\t\tFOO:1",
-        "4:7 (source)",
-        "unknown prefix 'FOO'",
-    ),
-    "malformed entity id": (
-        "entities.tsv",
-        4,
-        "Kidney_Disease\tckg:Disease\tkidney disease\tA disease.\t\t\t000_aa",
-        "4:1 (id)",
-        "malformed entity id 'Kidney_Disease'",
-    ),
-    "duplicate entity": (
-        "entities.tsv",
-        4,
-        TABLES["entities.tsv"][4],
-        "5:1 (id)",
-        "duplicate entity id 'kidney-failure' (first at",
-    ),
-    "kb entity without label": (
-        "entities.tsv",
-        4,
-        "kidney-disease\tckg:Disease\t\tA disease.\t\t\t000_aa",
-        "4:3 (label)",
-        "a value is required for a kb entity",
-    ),
-    "ckg class with a label": (
-        "entities.tsv",
-        2,
-        "ckg:Calcinosis\tckg:Disease\tcalcinosis\t\t\t\t",
-        "2:3 (label)",
-        "leave empty for a ckg: class",
-    ),
-    "malformed source id": (
-        "sources.tsv",
-        3,
-        "source-b\tB\tsource 001: B\tThe second test source.",
-        "3:1 (id)",
-        "malformed source id 'source-b'",
-    ),
-    "missing source document": (
-        "sources.tsv",
-        3,
-        "001_cc\tB\tsource 001: B\tThe second test source.",
-        "3:1 (id)",
-        "no source document 001_cc.txt",
-    ),
-    "unknown claim": (
-        "conflicts.tsv",
-        2,
-        "made-up\tckg:DoubtfulStatement\tmade up\tkidney-failure--cures--Calcinosis\tA note.",
-        "2:4 (concerns)",
-        "unknown claim 'kidney-failure--cures--Calcinosis'",
-    ),
-    "unknown kind": (
-        "conflicts.tsv",
-        2,
-        "made-up\tckg:Claim\tmade up\tkidney-failure--causes--MetastaticCalcinosis\tA note.",
-        "2:2 (kind)",
-        "unknown kind of quality issue 'ckg:Claim'",
-    ),
-    "mapping label": (
-        "mappings.sssom.tsv",
-        9,
-        "kb:kidney-failure\trenal failure\tskos:closeMatch\tDOID:1074\t\tsemapv:ManualMappingCuration\t",
-        "9:2 (subject_label)",
-        "expected the entity's label 'kidney failure'",
-    ),
-    "mapping predicate": (
-        "mappings.sssom.tsv",
-        9,
-        "kb:kidney-failure\tkidney failure\towl:sameAs\tDOID:1074\t\tsemapv:ManualMappingCuration\t",
-        "9:3 (predicate_id)",
-        "unknown mapping predicate 'owl:sameAs'",
-    ),
-    "mapping prefix not in curie_map": (
-        "mappings.sssom.tsv",
-        9,
-        "kb:kidney-failure\tkidney failure\tskos:closeMatch\tHP:0000083\t\tsemapv:ManualMappingCuration\t",
-        "9:4 (object_id)",
-        "unknown prefix 'HP'",
-    ),
-    "curie_map namespace": (
-        "mappings.sssom.tsv",
-        2,
-        "#  DOID: http://example.org/DOID_",
-        "1:1 (curie_map)",
-        "unknown prefix 'DOID': http://example.org/DOID_",
-    ),
-    "metadata": (
-        "mappings.sssom.tsv",
-        7,
-        "#title: no license",
-        "1:1 (metadata)",
-        "the SSSOM metadata block lacks 'license'",
-    ),
-}
+#: One bad table per kind of error (tests/curation/errors.tsv): the line of the tiny kb to
+#: change, the text to replace in it (\t: a tab), and the error expected at line:column.
+with open(Path(__file__).parent / "curation" / "errors.tsv", encoding="utf-8", newline="") as _file:
+    ERRORS = {row["case"]: row for row in csv.DictReader(_file, delimiter="\t", quoting=csv.QUOTE_NONE)}
 
 
 @pytest.mark.parametrize("case", sorted(ERRORS))
 def test_a_bad_row_names_file_line_column_and_problem(case, tmp_path, ontology):
-    table, line, text, where, message = ERRORS[case]
+    table, line, where, message = (ERRORS[case][c] for c in ("table", "line", "where", "message"))
+    old, new = (ERRORS[case][c].replace(r"\t", "\t") for c in ("text", "replacement"))
+    line = int(line)
+    assert old in TABLES[table][line - 1], case
     with pytest.raises(InvalidDataError) as caught:
-        compile_tiny(tmp_path, ontology, {(table, line): text})
+        compile_tiny(tmp_path, ontology, {(table, line): TABLES[table][line - 1].replace(old, new)})
     errors = str(caught.value).splitlines()[1:]
     assert any(e.startswith(f"{tmp_path / table}:{where}") and message in e for e in errors), errors
 
@@ -355,13 +160,16 @@ def test_without_source_documents_it_says_so_once_and_skips_only_that_check(
 ):
     monkeypatch.setattr(curation, "seeds_dir", lambda: None)
     curation._say_no_seeds.cache_clear()
-    paths = write_kb(tmp_path, {("claims.tsv", 2): CLAIM.replace("can cause", "can bring on")})
+    paths = write_kb(
+        tmp_path, {("claims.tsv", 2): TABLES["claims.tsv"][1].replace("can cause", "can bring on")}
+    )
     with caplog.at_level(logging.WARNING, logger="calcinosis_kg"):
         compile_tables(paths, ontology=ontology)
         compile_tables(paths, ontology=ontology)
         with pytest.raises(InvalidDataError, match="unknown relation"):
             compile_tables(
-                write_kb(tmp_path, {("claims.tsv", 2): CLAIM.replace("causes", "cures")}), ontology=ontology
+                write_kb(tmp_path, {("claims.tsv", 2): TABLES["claims.tsv"][1].replace("causes", "cures")}),
+                ontology=ontology,
             )
     assert [r.message for r in caplog.records].count(
         "source documents not found (set CALCINOSIS_KG_SEEDS): excerpts are not checked against them"
