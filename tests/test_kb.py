@@ -127,7 +127,6 @@ LOCAL_ID = {
     "OMIM": r"\d{6}",
 }
 OBSOLETE = {"MONDO:0000101", "MONDO:0019163"}
-OBSOLETE = {"MONDO:0000101", "MONDO:0019163"}
 PREDICATE = {
     "exact": "skos:exactMatch",
     "close": "skos:closeMatch",
