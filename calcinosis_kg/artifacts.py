@@ -1,7 +1,7 @@
 """Reuse built artifacts: a release folder per input digest, built on first use.
 
 The folder is ``$CALCINOSIS_KG_HOME/<digest>`` (default ``~/.cache/calcinosis-kg``), where the
-digest covers the ontology, the shapes and the knowledge base, so a change to any of them
+digest covers the ontology, the shapes and the knowledge base tables, so a change to any of them
 gives a fresh build. ``$CALCINOSIS_KG_RELEASE`` names a folder written by ``calcinosis-kg build``
 to use instead, as long as it was built from the current inputs.
 

@@ -1,5 +1,8 @@
 """Strict loading of the ontology, the knowledge base and the user's own files.
 
+The knowledge base is compiled from its curation tables (:mod:`calcinosis_kg.curation`); a
+user's ``.tsv`` files are curation tables too, compiled with them, and other files are RDF.
+
 >>> g = load_graph()
 >>> len(g) > 1000
 True
@@ -16,21 +19,23 @@ from rdflib import Graph
 from rdflib.util import guess_format
 
 from .convert import quads, to_graph
+from .curation import compile_tables
 from .errors import InputError, InvalidDataError
 from .resources import kb_files, ontology_file
 
 __all__ = ["expand_paths", "load_graph", "load_parts", "parse_file", "parse_quads"]
 
 RDF_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".xml", ".n3")
+TABLE_SUFFIX = ".tsv"
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Turn files and folders into a sorted list of RDF files; a missing path is an error."""
+    """Turn files and folders into a sorted list of RDF files and tables; a missing path is an error."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES))
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (*RDF_SUFFIXES, TABLE_SUFFIX)))
         elif path.is_file():
             found.append(path)
         else:
@@ -52,11 +57,16 @@ def parse_quads(path: Path) -> list[ox.Quad]:
     oxigraph_format = _OXIGRAPH_FORMATS.get(path.suffix.lower())
     if oxigraph_format is None:
         return quads(_parse_with_rdflib(path, Graph()))
-    blank = _BlankLabels(hashlib.sha1(path.name.encode()).hexdigest()[:8])
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from exc
+    # the salt is unique per file content: two files of one name keep their blank nodes apart
+    blank = _BlankLabels(hashlib.sha1(path.name.encode() + b"\0" + content).hexdigest()[:12])
     try:
         return [
             ox.Quad(blank.of(q.subject), q.predicate, blank.of(q.object))
-            for q in ox.parse(path=str(path), format=getattr(ox.RdfFormat, oxigraph_format))
+            for q in ox.parse(content, format=getattr(ox.RdfFormat, oxigraph_format))
         ]
     except SyntaxError as exc:
         reason = str(exc.msg).split(": ", 1)[-1]
@@ -78,10 +88,11 @@ _OXIGRAPH_FORMATS = {
 
 
 class _BlankLabels(dict):
-    """Stable blank-node labels: the file's hash and the order of first appearance.
+    """Stable blank-node labels: a hash of the file's name and content, and the order of first appearance.
 
-    The same file always gives the same labels, so outputs need no canonicalisation, and
-    labels from different files never collide.
+    The same file always gives the same labels, wherever it sits, so outputs need no
+    canonicalisation; files that differ never share a label (only byte-identical copies of
+    one file would, and merging those changes nothing).
     """
 
     def __init__(self, salt: str):
@@ -109,29 +120,25 @@ def load_parts(*data: str | Path, kb: bool = True) -> dict[str, list[ox.Quad]]:
     """Load the ontology, the knowledge base and the user's files, each part as its quads.
 
     The keys are ``ontology``, ``kb`` (unless ``kb=False``) and ``data`` (only with ``data``);
-    :func:`calcinosis_kg.convert.to_graph` turns quads into an rdflib graph.
+    :func:`calcinosis_kg.convert.to_graph` turns quads into an rdflib graph. The user's tables
+    are checked with the kb tables (their claims may use kb entities) even when ``kb=False``.
     """
-    return {
-        name: [q for path in files for q in parse_quads(path)] for name, files in _sources(data, kb).items()
-    }
+    parts = {"ontology": parse_quads(ontology_file())}
+    files = expand_paths(data)
+    tables = [path for path in files if path.suffix == TABLE_SUFFIX]
+    if kb or tables:
+        compiled = compile_tables(kb_files(), tables, ontology=parts["ontology"])
+        if kb:
+            parts["kb"] = compiled.kb
+    if data:
+        rdf = [q for path in files if path.suffix != TABLE_SUFFIX for q in parse_quads(path)]
+        parts["data"] = [*compiled.data, *rdf] if tables else rdf
+    return parts
 
 
 def load_graph(*data: str | Path, kb: bool = True) -> Graph:
     """Load the ontology, the knowledge base (unless ``kb=False``) and extra files or folders."""
-    graph = Graph()
-    for files in _sources(data, kb).values():
-        for path in files:
-            parse_file(path, graph)
-    return graph
-
-
-def _sources(data: Iterable[str | Path], kb: bool) -> dict[str, list[Path]]:
-    sources = {"ontology": [ontology_file()]}
-    if kb:
-        sources["kb"] = kb_files()
-    if data:
-        sources["data"] = expand_paths(data)
-    return sources
+    return to_graph(q for found in load_parts(*data, kb=kb).values() for q in found)
 
 
 def _describe_parse_error(path: Path, exc: Exception) -> str:

@@ -7,17 +7,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
 from .sparql.catalog import load_query, query_names
 
 __all__ = ["quality_failures"]
 
 
-def quality_failures(nquads: bytes) -> dict[str, int]:
-    """Run every quality check on a dataset (N-Quads); return the failing checks and their row counts."""
-    import pyoxigraph as ox
+def quality_failures(dataset: bytes | Iterable[ox.Quad]) -> dict[str, int]:
+    """Run every quality check on a dataset (N-Quads or quads); return the failing checks and row counts.
 
+    The dataset holds what the release holds: the asserted parts, the shapes and the inferred triples.
+    """
     store = ox.Store()
-    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    if isinstance(dataset, bytes):
+        store.load(dataset, format=ox.RdfFormat.N_QUADS)
+    else:
+        store.extend(dataset)
     failures = {}
     for name in query_names():
         if name.startswith("qc/"):

@@ -9,10 +9,16 @@ True
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["kb_files", "ontology_file", "queries_dir", "resource_dir", "shapes_file"]
+from .errors import InputError
+
+__all__ = ["kb_files", "ontology_file", "queries_dir", "resource_dir", "seeds_dir", "shapes_file"]
+
+#: The environment variable naming the folder of source documents.
+SEEDS_ENV = "CALCINOSIS_KG_SEEDS"
 
 _FOLDERS = ("ontology", "kb", "queries")
 
@@ -41,8 +47,24 @@ def shapes_file() -> Path:
 
 
 def kb_files() -> list[Path]:
-    """Every Turtle file of the knowledge base, in a stable order."""
-    return sorted(resource_dir("kb").rglob("*.ttl"))
+    """Every curation table of the knowledge base (``kb/*.tsv``), in a stable order."""
+    return sorted(resource_dir("kb").glob("*.tsv"))
+
+
+def seeds_dir() -> Path | None:
+    """The folder of source documents the excerpts are checked against, or None if there is none.
+
+    ``$CALCINOSIS_KG_SEEDS`` when set (it must exist), else ``../shared/seeds`` beside a source
+    checkout. An installed wheel has no such folder unless the variable names one.
+    """
+    chosen = os.environ.get(SEEDS_ENV)
+    if chosen:
+        if not Path(chosen).is_dir():
+            raise InputError(f"{SEEDS_ENV}={chosen}: no such folder")
+        return Path(chosen)
+    checkout = Path(__file__).resolve().parent.parent
+    beside = checkout.parent / "shared" / "seeds"
+    return beside if (checkout / "pyproject.toml").is_file() and beside.is_dir() else None
 
 
 def queries_dir() -> Path:

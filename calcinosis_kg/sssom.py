@@ -1,6 +1,8 @@
 """The SKOS mappings of the graph as an SSSOM TSV file with its YAML header.
 
 CURIEs come from the ``sh:declare`` prefix table of the shapes graph, plus ``ckg:``/``kb:``.
+The graph holds no labels of reference terms; those come from the curated mapping table
+``kb/mappings.sssom.tsv``.
 
 >>> prefixes = {"HP": "http://purl.obolibrary.org/obo/HP_", "obo": "http://purl.obolibrary.org/obo/"}
 >>> curie("http://purl.obolibrary.org/obo/HP_0003072", prefixes)
@@ -73,8 +75,18 @@ def curie(iri: str, prefixes: dict[str, str]) -> str:
     return f"{prefix}:{iri[len(best) :]}"
 
 
+def curated_labels() -> dict[str, str]:
+    """The ``object_label`` of each ``object_id`` of the curated mapping table (where it has one)."""
+    from .curation import read_rows
+    from .resources import resource_dir
+
+    rows = read_rows(resource_dir("kb") / "mappings.sssom.tsv", "mappings")
+    return {row.get("object_id"): row.get("object_label") for row in rows if row.get("object_label")}
+
+
 def mappings(graph: Graph, prefixes: dict[str, str]) -> list[Mapping]:
     """Every SKOS mapping triple of ``graph`` whose subject is ours, sorted."""
+    labels = curated_labels()
     rows = set()
     for predicate in MAPPING_PREDICATES:
         for subject, obj in graph.subject_objects(predicate):
@@ -82,13 +94,14 @@ def mappings(graph: Graph, prefixes: dict[str, str]) -> list[Mapping]:
                 obj, URIRef
             ):
                 continue
+            target = curie(str(obj), prefixes)
             rows.add(
                 Mapping(
                     curie(str(subject), prefixes),
                     _label(graph, subject),
                     curie(str(predicate), prefixes),
-                    curie(str(obj), prefixes),
-                    _label(graph, obj),
+                    target,
+                    _label(graph, obj) or labels.get(target, ""),
                 )
             )
     return sorted(rows)

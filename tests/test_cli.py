@@ -79,6 +79,19 @@ def test_validate_a_contributed_claims_file(tmp_path):
     assert main(["validate", "--data", str(write(tmp_path, "claims.ttl", GOOD_CLAIM))]) == 0
 
 
+UNLINKED_ENTITY = (
+    "id\tcategory\tlabel\tdefinition\tsource\n"
+    "lonely-finding\tckg:ClinicalFinding\tlonely finding\tA finding no claim uses.\t000_e6789d8eeedda09f\n"
+)
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_validate_and_build_run_the_same_quality_checks(command, tmp_path, capsys):
+    args = [command, "--data", str(write(tmp_path, "my-entities.tsv", UNLINKED_ENTITY))]
+    assert main(args + (["--out", str(tmp_path / "out")] if command == "build" else [])) == 1
+    assert "quality check qc/unlinked-entity failed: 1 rows" in capsys.readouterr().err
+
+
 def test_syntax_error_names_file_line_and_column(tmp_path, capsys):
     bad = write(tmp_path, "bad.ttl", '@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:d ex:e "open .\n')
     assert main(["validate", "--data", str(bad)]) == 1

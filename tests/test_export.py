@@ -123,6 +123,13 @@ def test_sssom_header_and_prefixes(tmp_path, graphs, release):
     rows = [line.split("\t") for line in lines if not line.startswith("#")]
     columns, rows = rows[0], rows[1:]
     assert columns[:4] == ["subject_id", "subject_label", "predicate_id", "object_id"]
+    assert [
+        "kb:systemic-sclerosis",
+        "systemic sclerosis",
+        "skos:exactMatch",
+        "DOID:418",
+        "systemic scleroderma",
+    ] in [row[:5] for row in rows]
     for row in rows:
         record = dict(zip(columns, row, strict=False))
         assert record["mapping_justification"] == "semapv:ManualMappingCuration"

@@ -33,6 +33,13 @@ def test_wheel_contains_data_and_no_tests(wheel):
     assert "calcinosis_kg/ontology/calcinosis.ttl" in names
     assert "calcinosis_kg/ontology/shapes.ttl" in names
     assert "calcinosis_kg/py.typed" in names
+    assert sorted(path.name for path in kb_files()) == [
+        "claims.tsv",
+        "conflicts.tsv",
+        "entities.tsv",
+        "mappings.sssom.tsv",
+        "sources.tsv",
+    ]
     for path in kb_files():
         assert f"calcinosis_kg/kb/{path.relative_to(resource_dir('kb')).as_posix()}" in names
     for path in queries_dir().rglob("*.rq"):

@@ -9,7 +9,11 @@ import sys
 import time
 
 from ..build import build, reasoned_parts
+from ..convert import quads
+from ..loading import parse_quads
+from ..quality import quality_failures
 from ..reasoning import REASONERS
+from ..resources import shapes_file
 from ..serialize import to_bytes
 from ..stats import graph_stats
 from ..validation import findings, validate
@@ -24,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--out", default="dist", help="output folder (default: dist)")
     p.set_defaults(run=run_build)
 
-    p = subparsers.add_parser("validate", help="reason and check the graph against the SHACL shapes")
+    p = subparsers.add_parser(
+        "validate", help="reason and check the graph: SHACL shapes and the quality checks, as build does"
+    )
     _common(p)
     p.add_argument("--warnings", action="store_true", help="also list warnings")
     p.set_defaults(run=run_validate)
@@ -46,7 +52,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="PATH",
-        help="your own RDF file or folder, checked together with the graph (repeatable)",
+        help="your own table (.tsv: claims or entities), RDF file or folder (repeatable)",
     )
     parser.add_argument(
         "--reasoner", default="reasonable", choices=REASONERS, help="OWL 2 RL engine (default: reasonable)"
@@ -59,9 +65,7 @@ def _progress(step: str, seconds: float) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     result = build(args.out, data=args.data, reasoner=args.reasoner, progress=_progress)
-    _report(result.errors, result.violations)
-    for check, rows in result.quality.items():
-        print(f"quality check {check} failed: {rows} rows (calcinosis-kg query {check})", file=sys.stderr)
+    _report(result.errors, result.violations, result.quality)
     if not result.ok:
         log.warning("build failed: graph files not written; see %s", result.out_dir / "validation-report.txt")
         return 1
@@ -77,21 +81,26 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    _, reasoning = reasoned_parts(*args.data, reasoner=args.reasoner, step=lambda s: log.debug("%s ...", s))
+    parts, reasoning = reasoned_parts(
+        *args.data, reasoner=args.reasoner, step=lambda s: log.debug("%s ...", s)
+    )
     _, report_graph, _ = validate(reasoning.merged)
     rows = findings(report_graph)
     violations = [f for f in rows if f.severity == "Violation"]
-    _report(reasoning.errors, violations)
+    asserted = [q for found in parts.values() for q in found]
+    quality = quality_failures([*asserted, *parse_quads(shapes_file()), *quads(reasoning.inferred)])
+    _report(reasoning.errors, violations, quality)
     if args.warnings:
         for f in rows:
             if f.severity != "Violation":
                 print(_line(f))
-    ok = not reasoning.errors and not violations
+    ok = not reasoning.errors and not violations and not quality
     log.info(
-        "%s: %d contradictions, %d violations, %d warnings (%.2f s)",
+        "%s: %d contradictions, %d violations, %d failed quality checks, %d warnings (%.2f s)",
         "valid" if ok else "INVALID",
         len(reasoning.errors),
         len(violations),
+        len(quality),
         len(rows) - len(violations),
         time.perf_counter() - started,
     )
@@ -118,11 +127,13 @@ def run_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(errors, violations) -> None:
+def _report(errors, violations, quality=None) -> None:
     for message in errors:
         print(f"contradiction: {message}", file=sys.stderr)
     for finding in violations:
         print(_line(finding), file=sys.stderr)
+    for check, rows in (quality or {}).items():
+        print(f"quality check {check} failed: {rows} rows (calcinosis-kg query {check})", file=sys.stderr)
 
 
 def _line(f) -> str:

@@ -1,0 +1,657 @@
+"""Compile the curation tables (TSV) into RDF quads: one row, one statement.
+
+The knowledge base is curated as tables in ``kb/`` (documented column by column in
+``kb/README.md``). Every row is checked; a bad row is an :class:`InvalidDataError` naming the
+file, line and column, and nothing is returned when there is one. A claims row gives the
+direct edge, the claim and one evidence passage, so the three cannot disagree.
+
+>>> from calcinosis_kg.loading import parse_quads
+>>> from calcinosis_kg.resources import kb_files, ontology_file
+>>> compiled = compile_tables(kb_files(), ontology=parse_quads(ontology_file()))
+>>> kb, ckg = PREFIXES["kb"], PREFIXES["ckg"]
+>>> edge = ox.Quad(ox.NamedNode(kb + "kidney-failure"), ox.NamedNode(ckg + "causes"),
+...                ox.NamedNode(ckg + "MetastaticCalcinosis"))
+>>> edge in compiled.kb, compiled.data
+(True, [])
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import pyoxigraph as ox
+import yaml
+
+from .errors import InputError, InvalidDataError
+from .namespaces import BASE
+from .namespaces import PREFIXES as _NAMESPACES
+from .resources import SEEDS_ENV, seeds_dir, shapes_file
+
+__all__ = [
+    "COLUMNS",
+    "KB_TABLES",
+    "SORT_KEYS",
+    "Compiled",
+    "Row",
+    "compile_tables",
+    "read_rows",
+    "table_kind",
+]
+
+log = logging.getLogger("calcinosis_kg")
+
+PREFIXES = {name: str(namespace) for name, namespace in _NAMESPACES.items()}
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+CONFLICT = BASE + "conflict/"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+MAPPING_PREDICATES = tuple(f"skos:{kind}Match" for kind in ("exact", "close", "broad", "narrow", "related"))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: ``required`` needs a value in every row, ``many`` holds ``|``-separated values."""
+
+    name: str
+    required: bool = False
+    many: bool = False
+
+
+def _columns(spec: str) -> tuple[Column, ...]:
+    """Columns from a spec such as ``"id! synonyms*"`` (``!`` required, ``*`` several values)."""
+    return tuple(Column(word.rstrip("!*"), "!" in word, "*" in word) for word in spec.split())
+
+
+#: The columns of each kind of table. An optional column may be left out of the header.
+COLUMNS = {
+    "sources": _columns("id! title! publisher label! definition! reliability"),
+    "entities": _columns("id! category!* label definition synonyms* parents* source*"),
+    "claims": _columns(
+        "subject! relation! object! source! passage section! list_item excerpt! hedging context*"
+    ),
+    "conflicts": _columns("id! kind! label! concerns!* comment!"),
+    "mappings": _columns(
+        "subject_id! subject_label predicate_id! object_id! object_label mapping_justification! comment"
+    ),
+}
+#: The tables of ``kb/``, by file name.
+KB_TABLES = {
+    "sources.tsv": "sources",
+    "entities.tsv": "entities",
+    "claims.tsv": "claims",
+    "conflicts.tsv": "conflicts",
+    "mappings.sssom.tsv": "mappings",
+}
+#: The columns each kb table is sorted by (an empty passage counts as 1).
+SORT_KEYS = {
+    "sources": ("id",),
+    "entities": ("id",),
+    "claims": ("relation", "subject", "object", "source", "passage"),
+    "conflicts": ("id",),
+    "mappings": ("subject_id", "predicate_id", "object_id"),
+}
+#: The tables a curator may contribute with ``--data``, recognised by their header.
+CONTRIBUTED = ("claims", "entities")
+SSSOM_METADATA = ("curie_map", "mapping_set_id", "license")
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_.]*):([^\s:|]\S*)")
+_CLASS_NAME = re.compile(r"ckg:[A-Za-z][A-Za-z0-9]*")
+_SOURCE_ID = re.compile(r"\d{3}_[0-9A-Za-z]+")
+
+
+class Compiled(NamedTuple):
+    """The quads (default graph) of the kb tables and of the contributed tables."""
+
+    kb: list[ox.Quad]
+    data: list[ox.Quad]
+
+
+@dataclass
+class Row:
+    """One row of a table, and where it comes from."""
+
+    path: Path
+    line: int
+    cells: dict[str, str]
+    positions: dict[str, int]
+    origin: str = "kb"
+
+    def where(self, column: str) -> str:
+        """``file:line:column (name)`` of one cell.
+
+        >>> Row(Path("t.tsv"), 3, {"id": "x"}, {"id": 1}).where("id")
+        't.tsv:3:1 (id)'
+        """
+        return f"{self.path}:{self.line}:{self.positions.get(column, 1)} ({column})"
+
+    def get(self, column: str) -> str:
+        """The cell of ``column`` ('' when the table has no such column)."""
+        return self.cells.get(column, "")
+
+    def values(self, column: str) -> list[str]:
+        """The ``|``-separated values of a cell, stripped.
+
+        >>> Row(Path("t.tsv"), 2, {"synonyms": "a | b"}, {}).values("synonyms")
+        ['a', 'b']
+        """
+        return [value.strip() for value in self.get(column).split("|") if value.strip()]
+
+
+class _Problems(list):
+    """The errors found so far, one line each."""
+
+    def add(self, row: Row, column: str, message: str) -> None:
+        self.append(f"{row.where(column)}: {message}")
+
+    def raise_any(self) -> None:
+        if self:
+            shown = self[:50] + ([f"... and {len(self) - 50} more"] if len(self) > 50 else [])
+            raise InvalidDataError(f"{len(self)} error(s) in the curation tables:\n" + "\n".join(shown))
+
+
+def table_kind(path: Path) -> str:
+    """The kind of a contributed table, from its header: ``claims`` or ``entities``.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "mine.tsv"
+    >>> _ = path.write_text("id\\tcategory\\tlabel\\n", encoding="utf-8")
+    >>> table_kind(path)
+    'entities'
+    """
+    with open(path, encoding="utf-8", newline="") as handle:
+        header = set(handle.readline().rstrip("\r\n").split("\t"))
+    for kind in CONTRIBUTED:
+        if {column.name for column in COLUMNS[kind] if column.required} <= header:
+            return kind
+    expected = "; ".join(
+        f"{kind}: {' '.join(c.name for c in COLUMNS[kind] if c.required)}" for kind in CONTRIBUTED
+    )
+    raise InvalidDataError(
+        f"{path}:1:1: not a curation table; the header must name the columns of {expected}"
+    )
+
+
+def read_rows(path: Path, kind: str, problems: _Problems | None = None, origin: str = "kb") -> list[Row]:
+    """The rows of one table; header and cell errors go to ``problems`` (raised at once if None).
+
+    ``#`` lines before the header are the SSSOM metadata block (mappings).
+    """
+    found = _Problems() if problems is None else problems
+    columns = {column.name: column for column in COLUMNS[kind]}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InvalidDataError(f"{path}: not UTF-8 text: {exc}") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from exc
+    start = next((number for number, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    reader = csv.reader(lines[start:], delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, [])
+    positions = {name: number for number, name in reversed(list(enumerate(header, 1)))}
+    title = Row(path, start + 1, {}, positions)
+    for number, name in enumerate(header, 1):
+        if name not in columns:
+            found.append(
+                f"{path}:{start + 1}:{number}: unknown column {name!r} (known: {', '.join(columns)})"
+            )
+        elif positions[name] != number:
+            found.append(f"{path}:{start + 1}:{number}: column {name!r} appears twice")
+    for name in columns:
+        if columns[name].required and name not in positions:
+            found.add(title, name, f"the header lacks the required column {name!r}")
+    rows = []
+    for line, cells in enumerate(reader, start + 2):
+        if len(cells) != len(header):
+            found.append(f"{path}:{line}:1: expected {len(header)} cells (tab-separated), found {len(cells)}")
+            continue
+        row = Row(path, line, dict(zip(header, cells, strict=True)), positions, origin)
+        for name in columns.keys() & positions.keys():
+            if columns[name].required and not row.get(name).strip():
+                found.add(row, name, "a value is required")
+        rows.append(row)
+    if problems is None:
+        found.raise_any()
+    return rows
+
+
+def sort_key(kind: str) -> Callable[[Row], tuple]:
+    """The key a kb table is sorted by (see :data:`SORT_KEYS`).
+
+    >>> sort_key("claims")(Row(Path("t.tsv"), 2, {"relation": "ckg:causes", "passage": "2"}, {}))
+    ('ckg:causes', '', '', '', 2)
+    """
+    return lambda row: tuple(int(row.get(c) or 1) if c == "passage" else row.get(c) for c in SORT_KEYS[kind])
+
+
+def compile_tables(
+    kb: Sequence[Path], extra: Sequence[Path] = (), *, ontology: Iterable[ox.Quad], seeds: Path | None = None
+) -> Compiled:
+    """Check and compile the kb tables (``kb``) and a curator's tables (``extra``) into quads.
+
+    ``ontology`` gives the known categories and relations. Excerpts must be verbatim in the
+    source documents of ``seeds`` (default :func:`calcinosis_kg.resources.seeds_dir`; without
+    that folder a warning says so once and only that check is skipped).
+    """
+    problems = _Problems()
+    tables: dict[str, list[Row]] = {kind: [] for kind in COLUMNS}
+    for path in kb:
+        if path.name in KB_TABLES:
+            tables[KB_TABLES[path.name]] += read_rows(path, KB_TABLES[path.name], problems)
+        else:
+            problems.append(f"{path}:1:1: unknown kb table (expected {', '.join(KB_TABLES)})")
+    for path in extra:
+        tables[table_kind(path)] += read_rows(path, table_kind(path), problems, origin="data")
+    compiler = _Compiler(_Vocabulary(ontology), problems, seeds or seeds_dir())
+    compiler.run(tables)
+    problems.raise_any()
+    return Compiled(*(list(dict.fromkeys(compiler.out[origin])) for origin in ("kb", "data")))
+
+
+class _Vocabulary:
+    """What the ontology declares: ckg: classes and relations, labels, subclass pairs."""
+
+    def __init__(self, quads: Iterable[ox.Quad]):
+        ckg = PREFIXES["ckg"]
+        self.classes: set[str] = set()
+        self.relations = {RDFS + "subClassOf"}
+        self.labels: dict[str, str] = {}
+        self.parents: set[tuple[str, str]] = set()
+        for quad in quads:
+            if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+                continue
+            s, p, o = quad.subject.value, quad.predicate.value, quad.object.value
+            if p == RDF + "type" and o in (OWL + "Class", OWL + "ObjectProperty") and s.startswith(ckg):
+                (self.classes if o == OWL + "Class" else self.relations).add(s)
+            elif p == RDFS + "label":
+                self.labels[s] = o
+            elif p == RDFS + "subClassOf":
+                self.parents.add((s, o))
+        self.issue_kinds = {s for s, o in self.parents if o == ckg + "QualityIssue"}
+
+
+@functools.cache
+def _known_prefixes() -> dict[str, str]:
+    """The prefixes the tables may use: the project's, the mapping namespaces of the shapes, skos, semapv."""
+    from .convert import to_graph
+    from .sssom import declared_prefixes
+
+    shapes = to_graph(ox.parse(path=str(shapes_file()), format=ox.RdfFormat.TURTLE))
+    return {**declared_prefixes(shapes), **PREFIXES, "rdfs": RDFS}
+
+
+@functools.cache
+def _seed_text(folder: Path, name: str) -> str | None:
+    path = folder / name
+    return _normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+@functools.cache
+def _say_no_seeds() -> None:
+    log.warning("source documents not found (set %s): excerpts are not checked against them", SEEDS_ENV)
+
+
+def _normalise(text: str) -> str:
+    """Whitespace runs as one space.
+
+    >>> _normalise(" a\\n  b ")
+    'a b'
+    """
+    return " ".join(text.split())
+
+
+def _local(iri: str) -> str:
+    """The local name of an IRI, after its last ``/`` or ``#``.
+
+    >>> _local("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    'subClassOf'
+    """
+    return re.split(r"[/#]", iri)[-1]
+
+
+class _Claim(NamedTuple):
+    """A claim and its evidence passages, each with the contexts its row names."""
+
+    subject: ox.NamedNode
+    relation: ox.NamedNode
+    object: ox.NamedNode
+    passages: list[tuple[ox.NamedNode, list[ox.NamedNode]]]
+
+
+class _Compiler:
+    """Checks the rows of every table and writes their quads into ``out[origin]``."""
+
+    def __init__(self, vocabulary: _Vocabulary, problems: _Problems, seeds: Path | None):
+        self.vocabulary, self.problems, self.seeds = vocabulary, problems, seeds
+        self.prefixes = _known_prefixes()
+        self.out: dict[str, list[ox.Quad]] = {"kb": [], "data": []}
+        self.claims: dict[tuple[str, str], _Claim] = {}  # by claim name and origin
+        self.evidence: dict[str, Row] = {}
+        if seeds is None:
+            _say_no_seeds()
+        elif not seeds.is_dir():
+            raise InputError(f"{seeds}: the source documents folder does not exist ({SEEDS_ENV})")
+
+    def run(self, tables: dict[str, list[Row]]) -> None:
+        self.sources = {row.get("id"): row for row in self._unique(tables["sources"], "source id")}
+        self.entities = {row.get("id"): row for row in self._unique(tables["entities"], "entity id")}
+        for row in self.sources.values():
+            self._source(row)
+        for row in self.entities.values():
+            self._entity(row)
+        for row in tables["claims"]:
+            self._claim_row(row)
+        self._claims()
+        for row in self._unique(tables["conflicts"], "conflict id"):
+            self._conflict(row)
+        self._mappings(tables["mappings"])
+
+    # -- identifiers and cells -------------------------------------------------------------
+
+    def _add(self, origin: str, s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        self.out[origin].append(ox.Quad(s, ox.NamedNode(p), o))
+
+    def _text(
+        self, row: Row, node: ox.NamedNode, columns: dict[str, str], language: str | None = "en"
+    ) -> None:
+        """One literal per non-empty cell of ``columns`` (column -> predicate IRI)."""
+        for column, predicate in columns.items():
+            if row.get(column):
+                self._add(row.origin, node, predicate, ox.Literal(row.get(column), language=language))
+
+    def _unique(self, rows: list[Row], what: str, columns: Sequence[str] = ("id",)) -> list[Row]:
+        """The rows whose ``columns`` are new; a repeated value is an error naming the first row."""
+        seen: dict[tuple[str, ...], Row] = {}
+        for row in rows:
+            key = tuple(row.get(column) for column in columns)
+            first = seen.setdefault(key, row)
+            if first is not row:
+                self.problems.add(
+                    row,
+                    columns[0],
+                    f"duplicate {what} {' '.join(key)!r} (first at {first.where(columns[0])})",
+                )
+        return list(seen.values())
+
+    def _curie(self, row: Row, column: str, value: str, prefixes: dict[str, str] | None = None) -> str | None:
+        """The IRI of a CURIE; a malformed one or an unknown prefix is an error."""
+        match = _CURIE.fullmatch(value)
+        table = self.prefixes if prefixes is None else prefixes
+        if match is None:
+            self.problems.add(row, column, f"malformed CURIE {value!r} (expected prefix:local)")
+        elif match.group(1) not in table:
+            self.problems.add(row, column, f"unknown prefix {match.group(1)!r} in {value!r}")
+        else:
+            return table[match.group(1)] + match.group(2)
+        return None
+
+    def _term(self, row: Row, column: str, value: str, known: set[str], what: str) -> ox.NamedNode | None:
+        """An ontology term given as a CURIE; it must be one of ``known``."""
+        iri = self._curie(row, column, value)
+        if iri is not None and iri not in known:
+            self.problems.add(row, column, f"unknown {what} {value!r}: not declared in the ontology")
+            return None
+        return None if iri is None else ox.NamedNode(iri)
+
+    def _entity_iri(self, row: Row, column: str, value: str, listed: bool = True) -> ox.NamedNode | None:
+        """The IRI of an entity id: a kb slug or a ckg: class; with ``listed``, it needs an entities row."""
+        if _SLUG.fullmatch(value):
+            iri = PREFIXES["kb"] + value
+        elif _CLASS_NAME.fullmatch(value):
+            iri = PREFIXES["ckg"] + value[4:]
+            if iri not in self.vocabulary.classes:
+                self.problems.add(row, column, f"unknown entity {value!r}: not a class of the ontology")
+                return None
+        else:
+            self.problems.add(
+                row, column, f"malformed entity id {value!r} (a lower-case slug or ckg:ClassName)"
+            )
+            return None
+        if listed and value not in self.entities:
+            self.problems.add(row, column, f"unknown entity {value!r} (no row in an entities table)")
+            return None
+        return ox.NamedNode(iri)
+
+    def _source_iri(self, row: Row, column: str, value: str, references: bool = False) -> ox.NamedNode | None:
+        """A source id of the sources table or, with ``references``, a CURIE of a reference term."""
+        if value in self.sources:
+            return ox.NamedNode(PREFIXES["src"] + value)
+        if references and ":" in value:
+            iri = self._curie(row, column, value)
+            return None if iri is None else ox.NamedNode(iri)
+        self.problems.add(row, column, f"unknown source {value!r} (not an id of kb/sources.tsv)")
+        return None
+
+    def _number(self, row: Row, column: str) -> int | None:
+        value = row.get(column).strip()
+        if value and (not value.isdigit() or int(value) < 1):
+            self.problems.add(row, column, f"expected a whole number from 1, found {value!r}")
+            return None
+        return int(value) if value else None
+
+    # -- tables ----------------------------------------------------------------------------
+
+    def _source(self, row: Row) -> None:
+        name = row.get("id")
+        if not _SOURCE_ID.fullmatch(name):
+            self.problems.add(
+                row, "id", f"malformed source id {name!r} (NNN_name: its file name without .txt)"
+            )
+            return
+        node = ox.NamedNode(PREFIXES["src"] + name)
+        self._add(row.origin, node, RDF + "type", ox.NamedNode(PREFIXES["ckg"] + "SourceDocument"))
+        self._add(row.origin, node, DCTERMS + "identifier", ox.Literal(name + ".txt"))
+        self._text(row, node, {"publisher": DCTERMS + "publisher"}, language=None)
+        self._text(
+            row,
+            node,
+            {
+                "title": DCTERMS + "title",
+                "label": RDFS + "label",
+                "definition": SKOS + "definition",
+                "reliability": PREFIXES["ckg"] + "reliability",
+            },
+        )
+        if self.seeds is not None and _seed_text(self.seeds, name + ".txt") is None:
+            self.problems.add(row, "id", f"no source document {name}.txt in {self.seeds}")
+
+    def _entity(self, row: Row) -> None:
+        node = self._entity_iri(row, "id", row.get("id"), listed=False)
+        if node is None:
+            return
+        for value in row.values("category"):
+            category = self._term(row, "category", value, self.vocabulary.classes, "category")
+            if category is not None:
+                self._add(row.origin, node, RDF + "type", category)
+        own = ("label", "definition", "source")
+        for column in (*own, "synonyms", "parents"):
+            if node.value.startswith(PREFIXES["ckg"]) and row.get(column):
+                self.problems.add(row, column, "leave empty for a ckg: class: the ontology describes it")
+            elif node.value.startswith(PREFIXES["kb"]) and column in own and not row.get(column):
+                self.problems.add(row, column, "a value is required for a kb entity")
+        self._text(row, node, {"label": RDFS + "label", "definition": SKOS + "definition"})
+        for synonym in row.values("synonyms"):
+            self._add(row.origin, node, SKOS + "altLabel", ox.Literal(synonym, language="en"))
+        for value in row.values("parents"):  # a child and its kb parents are classes (rdfs:subClassOf)
+            parent = self._entity_iri(row, "parents", value)
+            if parent is not None:
+                self._add(row.origin, node, RDFS + "subClassOf", parent)
+                for term in (node, parent):
+                    if term.value.startswith(PREFIXES["kb"]):
+                        self._add(row.origin, term, RDF + "type", ox.NamedNode(OWL + "Class"))
+        for value in row.values("source"):
+            source = self._source_iri(row, "source", value, references=True)
+            if source is not None:
+                self._add(row.origin, node, DCTERMS + "source", source)
+
+    def _claim_row(self, row: Row) -> None:
+        """Check one claims row and write its evidence passage; the claim itself comes in :meth:`_claims`."""
+        ckg = PREFIXES["ckg"]
+        subject = self._entity_iri(row, "subject", row.get("subject"))
+        relation = self._term(row, "relation", row.get("relation"), self.vocabulary.relations, "relation")
+        target = self._entity_iri(row, "object", row.get("object"))
+        source = self._source_iri(row, "source", row.get("source"))
+        contexts = [self._entity_iri(row, "context", value) for value in row.values("context")]
+        passage, list_item = self._number(row, "passage") or 1, self._number(row, "list_item")
+        self._check_excerpt(row)
+        if subject is None or relation is None or target is None or source is None or None in contexts:
+            return
+        if relation.value == RDFS + "subClassOf" and not self._states_a_parent(row, subject, target):
+            return
+        name = "--".join(_local(term.value) for term in (subject, relation, target))
+        evidence = f"{name}--{row.get('source')[:3]}" + (f"-{passage}" if passage > 1 else "")
+        first = self.evidence.setdefault(evidence, row)
+        if first is not row:
+            where = first.where("passage")
+            self.problems.add(
+                row, "passage", f"duplicate evidence ev:{evidence} (first at {where}): number the passages"
+            )
+            return
+        node = ox.NamedNode(PREFIXES["ev"] + evidence)
+        claim = self.claims.setdefault((name, row.origin), _Claim(subject, relation, target, []))
+        claim.passages.append((node, [c for c in contexts if c is not None]))
+        self._add(row.origin, node, RDF + "type", ox.NamedNode(ckg + "Evidence"))
+        self._add(row.origin, node, ckg + "fromSource", source)
+        self._text(row, node, {c: ckg + c for c in ("excerpt", "section", "hedging")}, language=None)
+        if list_item is not None:
+            self._add(row.origin, node, ckg + "listItem", ox.Literal(str(list_item), datatype=XSD_INTEGER))
+
+    def _states_a_parent(self, row: Row, subject: ox.NamedNode, parent: ox.NamedNode) -> bool:
+        """A subclass claim names a parent of the entities table (for a ckg: class, of the ontology)."""
+        if subject.value.startswith(PREFIXES["kb"]):
+            listed = row.get("object") in self.entities[row.get("subject")].values("parents")
+        else:
+            listed = (subject.value, parent.value) in self.vocabulary.parents
+        if not listed:
+            named, child = row.get("object"), row.get("subject")
+            self.problems.add(
+                row, "object", f"{named!r} is not a listed parent of {child!r} (entities row or ontology)"
+            )
+        return listed
+
+    def _check_excerpt(self, row: Row) -> None:
+        excerpt = _normalise(row.get("excerpt"))
+        for hedge in (word.strip() for word in row.get("hedging").split(";")):
+            if hedge.lower() not in excerpt.lower():
+                self.problems.add(row, "hedging", f"hedging {hedge!r} is not in the excerpt")
+        if self.seeds is not None and row.get("source") in self.sources:
+            text = _seed_text(self.seeds, row.get("source") + ".txt")
+            if text is not None and excerpt not in text:
+                self.problems.add(
+                    row,
+                    "excerpt",
+                    f"not verbatim in {row.get('source')}.txt (whitespace aside): {excerpt[:60]!r}...",
+                )
+
+    def _claims(self) -> None:
+        """The direct edge and the claim node of each claim, in each origin that has rows for it."""
+        ckg = PREFIXES["ckg"]
+        for (name, origin), claim in self.claims.items():
+            node = ox.NamedNode(PREFIXES["claim"] + name)
+            self._add(origin, claim.subject, claim.relation.value, claim.object)
+            self._add(origin, node, RDF + "type", ox.NamedNode(ckg + "Claim"))
+            for predicate, value in zip(("subject", "predicate", "object"), claim[:3], strict=False):
+                self._add(origin, node, RDF + predicate, value)
+            for evidence, contexts in claim.passages:
+                self._add(origin, node, ckg + "hasEvidence", evidence)
+                for context in contexts:
+                    self._add(origin, node, ckg + "context", context)
+
+    def _conflict(self, row: Row) -> None:
+        if not _SLUG.fullmatch(row.get("id")):
+            self.problems.add(row, "id", f"malformed conflict id {row.get('id')!r} (a lower-case slug)")
+            return
+        node = ox.NamedNode(CONFLICT + row.get("id"))
+        kind = self._term(row, "kind", row.get("kind"), self.vocabulary.issue_kinds, "kind of quality issue")
+        if kind is not None:
+            self._add(row.origin, node, RDF + "type", kind)
+        self._text(row, node, {"label": RDFS + "label", "comment": RDFS + "comment"})
+        claims = {name for name, _ in self.claims}
+        for name in row.values("concerns"):
+            if name in claims:
+                self._add(
+                    row.origin, node, PREFIXES["ckg"] + "concerns", ox.NamedNode(PREFIXES["claim"] + name)
+                )
+            else:
+                self.problems.add(
+                    row, "concerns", f"unknown claim {name!r} (SUBJECT--PREDICATE--OBJECT of a claims row)"
+                )
+
+    def _mappings(self, rows: list[Row]) -> None:
+        """SKOS mappings from the SSSOM table; an identifier is the exact match of one entity only."""
+        curie_map = self._curie_map(rows[0].path) if rows else {}
+        exact: dict[str, Row] = {}
+        for row in self._unique(rows, "mapping", ("subject_id", "predicate_id", "object_id")):
+            subject = self._mapping_subject(row, curie_map)
+            predicate = row.get("predicate_id")
+            if predicate not in MAPPING_PREDICATES:
+                self.problems.add(
+                    row,
+                    "predicate_id",
+                    f"unknown mapping predicate {predicate!r} (one of {', '.join(MAPPING_PREDICATES)})",
+                )
+            target = self._curie(row, "object_id", row.get("object_id"), curie_map)
+            justification = row.get("mapping_justification")
+            if not (justification.startswith("semapv:") and _CURIE.fullmatch(justification)):
+                self.problems.add(
+                    row, "mapping_justification", f"expected a semapv: term, found {justification!r}"
+                )
+            if subject is None or target is None or predicate not in MAPPING_PREDICATES:
+                continue
+            first = exact.setdefault(target, row) if predicate == "skos:exactMatch" else row
+            if first.get("subject_id") != row.get("subject_id"):
+                self.problems.add(
+                    row,
+                    "object_id",
+                    f"already the exact match of {first.get('subject_id')} ({first.where('subject_id')})",
+                )
+            self._add(row.origin, subject, SKOS + predicate[5:], ox.NamedNode(target))
+
+    def _mapping_subject(self, row: Row, curie_map: dict[str, str]) -> ox.NamedNode | None:
+        """The subject must be an entity of the tables, and ``subject_label`` its label."""
+        value = row.get("subject_id")
+        key = value[3:] if value.startswith("kb:") else value
+        iri = self._curie(row, "subject_id", value, curie_map)
+        if iri is None or self._entity_iri(row, "subject_id", key) is None:
+            return None
+        label = self.entities[key].get("label") or self.vocabulary.labels.get(iri, "")
+        if row.get("subject_label") != label:
+            self.problems.add(
+                row,
+                "subject_label",
+                f"expected the entity's label {label!r}, found {row.get('subject_label')!r}",
+            )
+        return ox.NamedNode(iri)
+
+    def _curie_map(self, path: Path) -> dict[str, str]:
+        """The ``curie_map`` of the SSSOM metadata; each prefix must be a known one, with its namespace."""
+        block = "\n".join(
+            line[1:] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")
+        )
+        top = Row(path, 1, {}, {})
+        try:
+            metadata = yaml.safe_load(block) or {}
+        except yaml.YAMLError as exc:
+            self.problems.add(top, "metadata", f"the SSSOM metadata block is not YAML: {exc}")
+            return {}
+        for key in SSSOM_METADATA:
+            if key not in metadata:
+                self.problems.add(top, "metadata", f"the SSSOM metadata block lacks {key!r}")
+        curie_map = metadata.get("curie_map") or {}
+        for prefix, namespace in curie_map.items():
+            if self.prefixes.get(prefix) != namespace:
+                known = self.prefixes.get(prefix, "none")
+                self.problems.add(
+                    top, "curie_map", f"unknown prefix {prefix!r}: {namespace} (known namespace: {known})"
+                )
+        return {prefix: ns for prefix, ns in curie_map.items() if self.prefixes.get(prefix) == ns}
