@@ -1,7 +1,8 @@
 """Strict loading of the ontology, the knowledge base and the user's own files.
 
 The knowledge base is compiled from its curation tables (:mod:`calcinosis_kg.curation`); a
-user's ``.tsv`` files are curation tables too, compiled with them, and other files are RDF.
+user's ``.tsv`` files are curation tables too, compiled with them, and other files are RDF,
+read by Oxigraph's strict parsers: nothing is fetched and no other file is opened.
 
 >>> g = load_graph()
 >>> len(g) > 1000
@@ -10,23 +11,56 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
+import logging
+import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.util import guess_format
 
-from .convert import quads, to_graph
+from .convert import to_graph
 from .curation import compile_tables
 from .errors import InputError, InvalidDataError
 from .resources import kb_files, ontology_file
 
-__all__ = ["expand_paths", "load_graph", "load_parts", "parse_file", "parse_quads"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_LITERAL_CHARS",
+    "expand_paths",
+    "load_graph",
+    "load_parts",
+    "parse_file",
+    "parse_quads",
+]
 
-RDF_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".xml", ".n3")
+#: the RDF formats read, by file suffix
+FORMATS = {
+    ".ttl": "TURTLE",
+    ".nt": "N_TRIPLES",
+    ".nq": "N_QUADS",
+    ".trig": "TRIG",
+    ".jsonld": "JSON_LD",
+    ".json": "JSON_LD",
+    ".rdf": "RDF_XML",
+    ".owl": "RDF_XML",
+    ".xml": "RDF_XML",
+    ".n3": "N3",
+}
+RDF_SUFFIXES = tuple(FORMATS)
 TABLE_SUFFIX = ".tsv"
+#: the largest RDF file read, in bytes (``CALCINOSIS_KG_MAX_FILE_MB`` changes it)
+MAX_FILE_BYTES = int(os.environ.get("CALCINOSIS_KG_MAX_FILE_MB", "1024")) * 2**20
+#: the longest literal accepted, in characters
+MAX_LITERAL_CHARS = 2**20
+
+log = logging.getLogger("calcinosis_kg")
+_BOM = b"\xef\xbb\xbf"
+_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s>]+)\s+(SYSTEM|PUBLIC|\"[^\"]*\"|'[^']*')")
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -44,47 +78,156 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def parse_file(path: Path, graph: Graph | None = None) -> Graph:
-    """Parse one RDF file into ``graph``; a syntax error names the file, line and column.
-
-    Oxigraph's strict parsers read the formats they know (fast, exact error positions); rdflib
-    reads the rest. Blank nodes get stable labels, unique per file.
-    """
+    """Parse one RDF file into ``graph``; a syntax error names the file, line and column."""
     return to_graph(parse_quads(path), graph)
 
 
-def parse_quads(path: Path) -> list[ox.Quad]:
-    """The triples of one RDF file as pyoxigraph quads in the default graph (see :func:`parse_file`)."""
-    oxigraph_format = _OXIGRAPH_FORMATS.get(path.suffix.lower())
-    if oxigraph_format is None:
-        return quads(_parse_with_rdflib(path, Graph()))
+def parse_quads(path: Path, base_iri: str | None = None) -> list[ox.Quad]:
+    """The triples of one RDF file as pyoxigraph quads in the default graph.
+
+    Relative IRIs are resolved against ``base_iri``; without one they are an error.
+
+    Refused with an error that names the file (and the line where it can be known): an
+    unknown format, a file over :data:`MAX_FILE_BYTES`, a literal over
+    :data:`MAX_LITERAL_CHARS`, XML entities that refer to other entities or to the outside, a
+    remote JSON-LD context, N3 formulae and variables, RDF 1.2 triple terms. Graph names
+    (N-Quads, TriG, JSON-LD) are dropped with a warning, and so is an empty file. A UTF-8
+    byte order mark is skipped. Blank nodes get stable labels, unique per file.
+    """
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InvalidDataError(
+            f"{path}: unknown RDF format {path.suffix!r}; use one of {', '.join(FORMATS)} "
+            "(TriX and other formats are not read: convert them to N-Quads)"
+        )
+    content = _read(path)
+    if fmt == "RDF_XML":
+        _check_entities(path, content)
     try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from exc
+        parsed = list(ox.parse(content, format=getattr(ox.RdfFormat, fmt), base_iri=base_iri))
+    except SyntaxError as exc:
+        raise InvalidDataError(_syntax_error(path, content, fmt, exc)) from None
+    except (OSError, ValueError) as exc:
+        raise InvalidDataError(f"{path}: cannot parse: {exc}") from None
+    except MemoryError:
+        raise InvalidDataError(f"{path}: not enough memory to parse {len(content):,} bytes") from None
+    if not parsed:
+        log.warning("%s: the file holds no triples", path)
+    named = {quad.graph_name for quad in parsed} - {ox.DefaultGraph()}
+    if named and fmt == "N3":
+        raise InvalidDataError(
+            f"{path}:{_position_of(content, b'{')}: N3 formulae ({{ ... }}) are quoted statements, "
+            "not facts, and are not read"
+        )
+    if named:
+        log.warning("%s: its %d graph names are dropped; their triples are read", path, len(named))
     # the salt is unique per file content: two files of one name keep their blank nodes apart
     blank = _BlankLabels(hashlib.sha1(path.name.encode() + b"\0" + content).hexdigest()[:12])
+    return [
+        ox.Quad(
+            blank.of(_checked(path, content, q.subject)),
+            q.predicate,
+            blank.of(_checked(path, content, q.object)),
+        )
+        for q in parsed
+    ]
+
+
+def _read(path: Path) -> bytes:
     try:
-        return [
-            ox.Quad(blank.of(q.subject), q.predicate, blank.of(q.object))
-            for q in ox.parse(content, format=getattr(ox.RdfFormat, oxigraph_format))
-        ]
-    except SyntaxError as exc:
-        reason = str(exc.msg).split(": ", 1)[-1]
-        raise InvalidDataError(f"{path}:{exc.lineno}:{exc.offset}: syntax error: {reason}") from exc
-    except (OSError, ValueError) as exc:
-        raise InvalidDataError(f"{path}: cannot parse: {exc}") from exc
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InvalidDataError(
+                f"{path}: {size:,} bytes is more than the {MAX_FILE_BYTES:,} read "
+                "(set CALCINOSIS_KG_MAX_FILE_MB to read larger files)"
+            )
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return content[len(_BOM) :] if content.startswith(_BOM) else content
 
 
-_OXIGRAPH_FORMATS = {
-    ".ttl": "TURTLE",
-    ".nt": "N_TRIPLES",
-    ".nq": "N_QUADS",
-    ".trig": "TRIG",
-    ".n3": "N3",
-    ".rdf": "RDF_XML",
-    ".owl": "RDF_XML",
-    ".xml": "RDF_XML",
-}
+def _check_entities(path: Path, content: bytes) -> None:
+    """Refuse XML entities that could expand without bound or read from outside the file."""
+    for match in _ENTITY.finditer(content):
+        where = _position_of(content, match.group(0))
+        if match.group(1) or match.group(3) in (b"SYSTEM", b"PUBLIC"):
+            raise InvalidDataError(f"{path}:{where}: external and parameter XML entities are not read")
+        if b"&" in match.group(3):
+            name = match.group(2).decode(errors="replace")
+            raise InvalidDataError(
+                f"{path}:{where}: the XML entity {name!r} refers to other entities; "
+                "nested entities are refused (they can expand without bound)"
+            )
+
+
+def _checked(path: Path, content: bytes, term):
+    """``term``, if it is a term rdflib and the stores can hold."""
+    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        return term
+    if isinstance(term, ox.Literal):
+        if len(term.value) > MAX_LITERAL_CHARS:
+            raise InvalidDataError(
+                f"{path}: a literal of {len(term.value):,} characters; at most {MAX_LITERAL_CHARS:,} are read"
+            )
+        return term
+    if isinstance(term, ox.Triple):
+        raise InvalidDataError(
+            f"{path}:{_position_of(content, b'<<')}: RDF 1.2 triple terms (<<( ... )>>) are not supported"
+        )
+    raise InvalidDataError(f"{path}: {term} is not an RDF term (N3 variables are not read)")
+
+
+def _position_of(content: bytes, needle: bytes) -> str:
+    """``LINE:COLUMN`` (from 1) of the first ``needle`` in ``content``."""
+    at = max(content.find(needle), 0)
+    line, line_start = content.count(b"\n", 0, at) + 1, content.rfind(b"\n", 0, at) + 1
+    return f"{line}:{at - line_start + 1}"
+
+
+def _syntax_error(path: Path, content: bytes, fmt: str, exc: SyntaxError) -> str:
+    reason = str(exc.msg).split(": ", 1)[-1]
+    if exc.lineno is not None:
+        return f"{path}:{exc.lineno}:{exc.offset}: syntax error: {reason}"
+    if "LoadDocumentCallback" in reason:
+        return f"{path}: a remote JSON-LD @context is not fetched; put the context in the file"
+    return f"{path}:{_stopped_at(content, fmt)}: syntax error: {reason}"
+
+
+def _stopped_at(content: bytes, fmt: str) -> str:
+    """Where parsing failed, for parsers that give no position (RDF/XML, JSON-LD).
+
+    An XML well-formedness error is placed exactly by the XML parser; any other error on the
+    line the parser had reached when it was fed one line at a time.
+    """
+    if fmt == "RDF_XML":
+        from xml.parsers import expat
+
+        try:
+            expat.ParserCreate().Parse(content, True)
+        except expat.ExpatError as exc:
+            return f"{exc.lineno}:{exc.offset + 1}"
+    reader = _LineReader(content)
+    with contextlib.suppress(SyntaxError, OSError, ValueError):
+        for _ in ox.parse(io.BufferedReader(reader, 1), format=getattr(ox.RdfFormat, fmt)):
+            pass
+    return f"{reader.lines}:1"
+
+
+class _LineReader(io.RawIOBase):
+    """Hands a parser one line per read, and counts the lines it has taken."""
+
+    def __init__(self, content: bytes):
+        self.rest, self.lines = io.BytesIO(content), 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        line = self.rest.readline(len(buffer))
+        self.lines += bool(line)
+        buffer[: len(line)] = line
+        return len(line)
 
 
 class _BlankLabels(dict):
@@ -106,14 +249,6 @@ class _BlankLabels(dict):
         if term not in self:
             self[term] = ox.BlankNode(f"b{self.salt}x{len(self)}")
         return self[term]
-
-
-def _parse_with_rdflib(path: Path, graph: Graph) -> Graph:
-    try:
-        graph.parse(path, format=guess_format(str(path)) or "turtle")
-    except Exception as exc:  # rdflib raises many kinds; all become one clear message
-        raise InvalidDataError(_describe_parse_error(path, exc)) from exc
-    return graph
 
 
 def load_parts(*data: str | Path, kb: bool = True) -> dict[str, list[ox.Quad]]:
@@ -139,14 +274,3 @@ def load_parts(*data: str | Path, kb: bool = True) -> dict[str, list[ox.Quad]]:
 def load_graph(*data: str | Path, kb: bool = True) -> Graph:
     """Load the ontology, the knowledge base (unless ``kb=False``) and extra files or folders."""
     return to_graph(q for found in load_parts(*data, kb=kb).values() for q in found)
-
-
-def _describe_parse_error(path: Path, exc: Exception) -> str:
-    why = getattr(exc, "_why", None) or str(exc).strip().splitlines()[-1]
-    line = getattr(exc, "lines", None)
-    offset = getattr(exc, "_i", None)
-    if line is None or offset is None:
-        return f"{path}: cannot parse: {why}"
-    text = path.read_bytes()
-    column = offset - text.rfind(b"\n", 0, offset)
-    return f"{path}:{line + 1}:{column}: syntax error: {why}"
