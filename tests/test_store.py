@@ -202,6 +202,61 @@ def test_a_server_stopped_mid_load_leaves_the_graphs_intact(loaded):
         loader.load(_changed(graphs))
     server.start()
     _assert_intact(server, graphs)
+    assert any(name.startswith(STAGING) for name in graph_names(server))  # the interrupted load's
+    with Loader(endpoints("oxigraph", server.url)) as loader:
+        loader.load(graphs)
+    assert graph_names(server) == set(graphs)  # the next load removed it
+
+
+def test_blank_nodes_of_different_graphs_never_share_an_iri(expected):
+    skolem = {
+        target: {t for triple in graph for t in triple if isinstance(t, URIRef) and t.startswith(GENID)}
+        for target, graph in expected.items()
+    }
+    ontology, shapes = skolem[str(GRAPHS["ontology"])], skolem[str(GRAPHS["shapes"])]
+    assert ontology and shapes and not ontology & shapes
+
+
+def test_a_store_that_drips_its_answer_is_stopped_at_the_total_time_limit(release):
+    """A store that sends one byte a second: the load stops at --timeout, whatever each read does."""
+    import socket
+    import threading
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    running = True
+
+    def drip():
+        server.settimeout(0.2)
+        while running:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b" " * 1000:
+                    if not running:
+                        break
+                    try:
+                        conn.sendall(bytes([byte]))
+                    except OSError:
+                        break
+                    time.sleep(0.5)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}"
+    started = time.monotonic()
+    code = main(
+        ["-q", "load", "--store", "oxigraph", "--endpoint", url, "--timeout", "2", "--release", str(release)]
+    )
+    took = time.monotonic() - started
+    running = False
+    thread.join()
+    server.close()
+    assert code == 2 and took < 2 + 1.5, took
 
 
 def test_partial_content_is_a_failure():

@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--user", help="user name (HTTP basic, or digest for Virtuoso)")
     p.add_argument("--password-env", metavar="VAR", help="environment variable holding the password")
     p.add_argument("--auth", choices=["basic", "digest"], help="authentication scheme (default: by store)")
-    p.add_argument("--timeout", type=float, default=60.0, help="seconds per HTTP request (default: 60)")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds for the whole load (default: 300)")
     _release(p)
     p.set_defaults(run=run_load)
 
@@ -158,16 +158,31 @@ def _shapes():
     return parse_file(shapes_file())
 
 
+_STOPPED = (
+    "each target graph was either replaced whole or left as it was; "
+    "the next load removes any staging graph left behind (raise --timeout)"
+)
+
+
+def _load(urls, user, password, graphs, timeout):
+    from ..store import Loader
+
+    with Loader(urls, user, password, timeout=timeout) as loader:
+        return loader.load(graphs)
+
+
 def run_load(args: argparse.Namespace) -> int:
-    from ..store import Loader, endpoints, password_from_env, targets
+    from ..sandbox import run_within
+    from ..store import endpoints, password_from_env, targets
 
     urls = endpoints(args.store, args.endpoint, args.gsp_url, args.query_url, args.update_url, args.auth)
     if args.no_update:
         urls = type(urls)(urls.gsp, urls.query, None, urls.auth)
     password = password_from_env(args.password_env)
     graphs = targets(args.graph, args.release)
-    with Loader(urls, args.user, password, timeout=args.timeout) as loader:
-        report = loader.load(graphs)
+    report = run_within(
+        args.timeout, _load, urls, args.user, password, graphs, args.timeout, what="the load", hint=_STOPPED
+    )
     for graph, count in report.triples.items():
         print(f"{count:>8}  <{graph}>")
     log.info(
