@@ -201,3 +201,17 @@ def wait_for_answer(endpoint: str, seconds: float) -> httpx.Response:
         if response.status_code == 200 or time.monotonic() > deadline:
             return response
         time.sleep(0.1)
+
+
+def test_an_unsupported_accept_gets_406_and_a_wildcard_the_default(endpoint):
+    refused = ask(endpoint, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "image/png")
+    assert refused.status_code == 406 and "application/sparql-results+json" in refused.text
+    assert ask(endpoint, "ASK { ?s ?p ?o }", "text/csv").status_code == 406  # no CSV for a boolean
+    chosen = ask(endpoint, "ASK { ?s ?p ?o }", "image/png, */*;q=0.1")
+    assert chosen.status_code == 200 and chosen.json()["boolean"] is True
+
+
+def test_construct_as_rdf_xml(endpoint):
+    response = ask(endpoint, "CONSTRUCT WHERE { ?s a ?o } LIMIT 5", "application/rdf+xml")
+    assert response.headers["content-type"].startswith("application/rdf+xml")
+    assert len(Graph().parse(data=response.text, format="xml")) == 5
