@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)  ## set up, build, reason, validate, print a summary and a sample query
 	$(BIN)/calcinosis-kg build --out dist
-	$(BIN)/calcinosis-kg stats
+	CALCINOSIS_KG_RELEASE=dist $(BIN)/calcinosis-kg stats
 	CALCINOSIS_KG_RELEASE=dist $(BIN)/calcinosis-kg query types --format table
 
 test: $(STAMP)  ## set up and run the whole test suite

@@ -15,9 +15,8 @@ from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from . import __version__
-from .build import GRAPHS
 from .export import FORMATS, merged
-from .namespaces import BASE
+from .namespaces import BASE, GRAPHS
 
 __all__ = ["LICENSE", "counts", "describe", "distribution_name", "release_iri"]
 

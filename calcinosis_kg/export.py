@@ -24,9 +24,8 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, Dataset, Graph
 
-from .build import GRAPHS
 from .errors import CalcinosisKGError
-from .namespaces import PREFIXES
+from .namespaces import GRAPHS, PREFIXES
 from .resources import resource_dir
 from .serialize import canonical, dataset_to_bytes, to_bytes, write_atomic
 

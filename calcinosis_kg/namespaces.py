@@ -1,7 +1,10 @@
-"""The project's namespaces, and the closed vocabulary of the ontology.
+"""The project's vocabulary in one place: its namespaces, the closed vocabulary of the
+ontology, the named graphs of the release, and the one prefix table.
 
 >>> str(CKG.Calcinosis)
 'https://w3id.org/calcinosis-kg/ontology/Calcinosis'
+>>> curie("https://w3id.org/calcinosis-kg/entity/warfarin")
+'kb:warfarin'
 >>> CKG.Calcinosus  # a typo is an error, not a new IRI
 Traceback (most recent call last):
 ...
@@ -11,9 +14,21 @@ AttributeError: term 'Calcinosus' not in namespace 'https://w3id.org/calcinosis-
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
 
-__all__ = ["BASE", "CKG", "CLAIM", "EVIDENCE", "GRAPH", "KB", "PREFIXES", "SHAPES", "SOURCE"]
+__all__ = [
+    "BASE",
+    "CKG",
+    "CLAIM",
+    "EVIDENCE",
+    "GRAPH",
+    "GRAPHS",
+    "KB",
+    "PREFIXES",
+    "SHAPES",
+    "SOURCE",
+    "curie",
+]
 
 BASE = "https://w3id.org/calcinosis-kg/"
 
@@ -130,13 +145,41 @@ SOURCE = Namespace(BASE + "source/")
 GRAPH = Namespace(BASE + "graph/")
 SHAPES = Namespace(BASE + "shapes/")
 
-PREFIXES = {
+#: The named graphs of the released dataset.
+GRAPHS = {
+    "ontology": GRAPH.ontology,
+    "kb": GRAPH.kb,
+    "data": GRAPH.data,
+    "inferred": GRAPH.inferred,
+    "shapes": GRAPH.shapes,
+}
+
+#: The one prefix table: the project's namespaces and the vocabularies it uses (the CURIE
+#: prefixes of the reference ontologies are declared in the ontology graph, ``sh:declare``).
+PREFIXES: dict[str, Namespace] = {
     "ckg": CKG._NS,
     "kb": KB,
     "claim": CLAIM,
     "ev": EVIDENCE,
     "src": SOURCE,
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "owl": Namespace(str(OWL)),
+    "xsd": Namespace(str(XSD)),
+    "skos": Namespace(str(SKOS)),
+    "dcterms": Namespace(str(DCTERMS)),
+    "prov": Namespace(str(PROV)),
+    "sh": Namespace(str(SH)),
     "obo": Namespace("http://purl.obolibrary.org/obo/"),
     "biolink": Namespace("https://w3id.org/biolink/vocab/"),
     "schema": Namespace("https://schema.org/"),
 }
+
+
+def curie(iri: str) -> str:
+    """``iri`` as a CURIE of :data:`PREFIXES` (the longest namespace that fits), else as it is."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    prefix = next(name for name, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"

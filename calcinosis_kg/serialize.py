@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from .convert import quads, to_graph
 from .namespaces import PREFIXES
@@ -45,10 +44,7 @@ FORMATS = {
     "trig": ox.RdfFormat.TRIG,
 }
 #: The prefixes Turtle and TriG output may declare (only those the data uses are written).
-KNOWN_PREFIXES = {
-    **{"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS, "sh": SH},
-    **PREFIXES,
-}
+KNOWN_PREFIXES = {name: str(namespace) for name, namespace in PREFIXES.items()}
 
 
 def canonical(graph: Graph, prefix: str = "") -> Graph:

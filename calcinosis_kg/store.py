@@ -24,11 +24,10 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .build import GRAPHS
 from .convert import quads, to_graph
 from .errors import CalcinosisKGError, LoadError, StoreError
 from .export import merged, read_release
-from .namespaces import BASE
+from .namespaces import BASE, GRAPHS
 from .serialize import to_bytes
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from calcinosis_kg import build
-from calcinosis_kg.build import GRAPHS
+from calcinosis_kg.namespaces import GRAPHS
 from calcinosis_kg.serialize import write_atomic
 
 EXPECTED = {

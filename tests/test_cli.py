@@ -141,18 +141,20 @@ def test_reason_prints_inferred_turtle(capsys):
 def test_stats_json(capsys):
     assert main(["stats", "--json"]) == 0
     counts = json.loads(capsys.readouterr().out)
-    assert counts["triples"]["asserted"] > 0 and counts["triples"]["inferred"] > 0
-    assert counts["entities per class"]["Calcinosis"] >= 6
-    assert sum(counts["claims per source"].values()) >= sum(counts["claims per relation"].values())
+    assert counts["triples"]["https://w3id.org/calcinosis-kg/graph/kb"] > 0
+    assert counts["triples"]["https://w3id.org/calcinosis-kg/graph/inferred"] > 0
+    assert counts["entities"]["ckg:Calcinosis"] >= 6
+    assert "ckg:Claim" not in counts["entities"] and "ckg:Evidence" not in counts["entities"]
+    assert counts["sources"]["src:000_e6789d8eeedda09f"] > 0
+    assert sum(counts["sources"].values()) >= sum(counts["claims"].values())
 
 
 def test_verbose_shows_traceback_on_runtime_error(tmp_path, capsys, monkeypatch):
-    from calcinosis_kg.cli import pipeline
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(pipeline, "graph_stats", boom)
+    monkeypatch.setattr("calcinosis_kg.sparql.runner.run_query", boom)
     assert main(["stats"]) == 2
     assert capsys.readouterr().err.strip() == "calcinosis-kg: error: RuntimeError: disk on fire"
     assert main(["--verbose", "stats"]) == 2

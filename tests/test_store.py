@@ -10,10 +10,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from calcinosis_kg.artifacts import DATASET_FILE
-from calcinosis_kg.build import GRAPHS
 from calcinosis_kg.cli import main
 from calcinosis_kg.errors import LoadError, StoreError
 from calcinosis_kg.export import read_release
+from calcinosis_kg.namespaces import GRAPHS
 from calcinosis_kg.store import GENID, STAGING, Loader, endpoints, targets
 
 

@@ -14,12 +14,13 @@ import warnings
 from pathlib import Path
 
 from ..errors import QueryError
+from ..namespaces import GRAPH
 from .results import QueryResult
 from .terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 
 __all__ = ["ENGINES", "GRAPH_BASE", "GRAPH_SELECTIONS", "get_engine"]
 
-GRAPH_BASE = "https://w3id.org/calcinosis-kg/graph/"
+GRAPH_BASE = str(GRAPH)
 #: the named graphs of each ``graph`` choice (None: all of them)
 GRAPH_SELECTIONS = {
     "all": None,

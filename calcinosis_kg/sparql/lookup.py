@@ -17,19 +17,14 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from ..errors import QueryError
+from ..namespaces import PREFIXES
 from .results import QueryResult
 from .terms import Term
 
 __all__ = ["PROJECT_PREFIXES", "Resolver", "normalize"]
 
-BASE = "https://w3id.org/calcinosis-kg/"
-PROJECT_PREFIXES = {
-    "ckg": BASE + "ontology/",
-    "kb": BASE + "entity/",
-    "claim": BASE + "claim/",
-    "ev": BASE + "evidence/",
-    "src": BASE + "source/",
-}
+#: the project's own prefixes, always known
+PROJECT_PREFIXES = {name: str(PREFIXES[name]) for name in ("ckg", "kb", "claim", "ev", "src")}
 NAMES_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from ..namespaces import PREFIXES, curie
 from .terms import XSD_STRING, Term
 
 __all__ = ["FORMATS", "QueryResult"]
@@ -26,18 +27,7 @@ __all__ = ["FORMATS", "QueryResult"]
 #: formats for SELECT and ASK results, then for CONSTRUCT and DESCRIBE results
 FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "nt")
-_PREFIXES = {
-    "ckg": "https://w3id.org/calcinosis-kg/ontology/",
-    "kb": "https://w3id.org/calcinosis-kg/entity/",
-    "claim": "https://w3id.org/calcinosis-kg/claim/",
-    "ev": "https://w3id.org/calcinosis-kg/evidence/",
-    "src": "https://w3id.org/calcinosis-kg/source/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "obo": "http://purl.obolibrary.org/obo/",
-}
+_PREFIXES = {name: str(namespace) for name, namespace in PREFIXES.items()}
 
 
 @dataclass
@@ -189,9 +179,6 @@ def _short(term: Term | None, width: int) -> str:
         return ""
     text = term.value
     if term.kind == "uri":
-        for prefix, namespace in _PREFIXES.items():
-            if text.startswith(namespace):
-                text = f"{prefix}:{text[len(namespace) :]}"
-                break
+        text = curie(text)
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
