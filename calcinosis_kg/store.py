@@ -114,12 +114,13 @@ def endpoints(
     )
 
 
-def skolemized(graph: Graph) -> Graph:
-    """``graph`` with each blank node replaced by a stable IRI (from its canonical label)."""
+def skolemized(graph: Graph, prefix: str = "") -> Graph:
+    """``graph`` with each blank node replaced by a stable IRI (from ``prefix`` and its canonical
+    label); graphs skolemized with different prefixes never share an IRI."""
     if not any(isinstance(term, BNode) for triple in graph for term in triple):
         return graph
     out = Graph()
-    for triple in canonical(graph):
+    for triple in canonical(graph, prefix=prefix):
         out.add(tuple(URIRef(GENID + str(t)) if isinstance(t, BNode) else t for t in triple))
     return out
 
@@ -140,7 +141,9 @@ def targets(graph_iri: str | None = None, release=None) -> dict[str, Graph]:
         if graph_iri:
             found = {graph_iri: skolemized(merged({k: g for k, g in graphs.items() if k != "shapes"}))}
         else:
-            found = {str(GRAPHS[name]): skolemized(graph) for name, graph in sorted(graphs.items())}
+            found = {
+                str(GRAPHS[name]): skolemized(graph, f"{name}-") for name, graph in sorted(graphs.items())
+            }
         _TARGETS.clear()
         _TARGETS[key] = (graphs, found)  # holding the source graphs keeps their ids unique
     return dict(_TARGETS[key][1])
