@@ -26,9 +26,9 @@ from .quality import quality_failures
 from .reasoning import Reasoning, reason
 from .resources import shapes_file
 from .serialize import to_bytes, write_atomic, write_quads
-from .validation import EarlyValidation, Finding, findings
+from .validation import Finding, findings, validate
 
-__all__ = ["GRAPHS", "BuildResult", "build", "build_dataset", "reasoned_parts"]
+__all__ = ["GRAPHS", "BuildResult", "build", "build_dataset", "data_store", "named_quads", "reasoned_parts"]
 
 #: The named graphs of the released dataset.
 GRAPHS = {
@@ -90,23 +90,22 @@ def build(
     parts, union, asserted = _load(data)
     parts["shapes"] = parse_quads(shapes_file())
     shapes = to_graph(parts["shapes"])
-    with EarlyValidation(asserted, shapes) as validation:  # a helper gets ready while this process reasons
-        clock.start("reason")
-        reasoning = reason(asserted, reasoner=reasoner, quads=union)
-        result.errors = reasoning.errors
-        clock.start("check")
-        validation.add(reasoning.inferred)
-        result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
-        graph_files = {"mappings.sssom.tsv": _sssom(union, shapes), **_graph_files(parts, reasoning.inferred)}
-        result.quality = quality_failures(graph_files["calcinosis-kg.nq"])
-        clock.start("validate")
-        conforms, report_graph, report_text = validation.result()
+    clock.start("reason")
+    reasoning = reason(asserted, reasoner=reasoner, quads=union)
+    result.errors = reasoning.errors
+    result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
+    clock.start("check")
+    named = named_quads(parts, reasoning.inferred)
+    store = data_store(named)
+    result.quality = quality_failures(store)
+    clock.start("validate")
+    conforms, report_graph, report_text = validate(store, shapes, engine="oxigraph")
     result.findings = findings(report_graph)
     clock.start("write")
     outputs = {
         "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": report_text.encode("utf-8"),
-        **(graph_files if result.ok else {}),
+        **({"mappings.sssom.tsv": _sssom(union, shapes), **_graph_files(named)} if result.ok else {}),
     }
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
@@ -135,13 +134,19 @@ def build(
 def build_dataset(*data: str | Path, reasoner: str = "reasonable") -> tuple[bytes, Reasoning]:
     """The reasoned dataset as N-Quads (named graphs), without validation or files."""
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner)
-    named = _named_quads({**parts, "shapes": parse_quads(shapes_file())}, reasoning.inferred)
+    named = named_quads({**parts, "shapes": parse_quads(shapes_file())}, reasoning.inferred)
     return write_quads([quad for found in named.values() for quad in found], "nquads"), reasoning
 
 
-def _graph_files(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[str, bytes]:
+def data_store(named: dict[URIRef, list[ox.Quad]]) -> ox.Store:
+    """A store of the named graphs of the release but the shapes: the data to validate and check."""
+    store = ox.Store()
+    store.bulk_extend(quad for name, found in named.items() if name != GRAPHS["shapes"] for quad in found)
+    return store
+
+
+def _graph_files(named: dict[URIRef, list[ox.Quad]]) -> dict[str, bytes]:
     """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged."""
-    named = _named_quads(parts, inferred)
     asserted = [quad for name in ("ontology", "kb", "data") for quad in named.get(GRAPHS[name], [])]
     return {
         "calcinosis-kg.nq": write_quads([quad for found in named.values() for quad in found], "nquads"),
@@ -151,7 +156,7 @@ def _graph_files(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[str, 
     }
 
 
-def _named_quads(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[URIRef, list[ox.Quad]]:
+def named_quads(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[URIRef, list[ox.Quad]]:
     """The quads of each named graph of the release: the parts (shapes included) and the inferred."""
     named = {}
     for name, found in parts.items():

@@ -8,11 +8,12 @@ import logging
 import sys
 import time
 
-from ..build import build, reasoned_parts
+from ..build import build, data_store, named_quads, reasoned_parts
+from ..quality import quality_rows
 from ..reasoning import REASONERS
 from ..serialize import to_bytes
 from ..stats import graph_stats
-from ..validation import findings, validate
+from ..validation import ENGINES, findings, validate
 
 log = logging.getLogger("calcinosis_kg")
 
@@ -27,6 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("validate", help="reason and check the graph against the SHACL shapes")
     _common(p)
     p.add_argument("--warnings", action="store_true", help="also list warnings")
+    p.add_argument(
+        "--engine",
+        default="oxigraph",
+        choices=ENGINES,
+        help="SHACL engine (default: oxigraph; pyshacl: the reference)",
+    )
     p.set_defaults(run=run_validate)
 
     p = subparsers.add_parser("reason", help="print the inferred triples (Turtle) and any contradiction")
@@ -77,21 +84,34 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    _, reasoning = reasoned_parts(*args.data, reasoner=args.reasoner, step=lambda s: log.debug("%s ...", s))
-    _, report_graph, _ = validate(reasoning.merged)
+    parts, reasoning = reasoned_parts(
+        *args.data, reasoner=args.reasoner, step=lambda s: log.debug("%s ...", s)
+    )
+    store = data_store(named_quads(parts, reasoning.inferred))
+    _, report_graph, _ = validate(
+        store if args.engine == "oxigraph" else reasoning.merged, engine=args.engine
+    )
     rows = findings(report_graph)
     violations = [f for f in rows if f.severity == "Violation"]
     _report(reasoning.errors, violations)
+    quality = quality_rows(store)
+    for check, failed in quality.items():
+        for row in failed:
+            print(
+                f"quality check {check} failed: {' | '.join(value for value in row if value)}",
+                file=sys.stderr,
+            )
     if args.warnings:
         for f in rows:
             if f.severity != "Violation":
                 print(_line(f))
-    ok = not reasoning.errors and not violations
+    ok = not reasoning.errors and not violations and not quality
     log.info(
-        "%s: %d contradictions, %d violations, %d warnings (%.2f s)",
+        "%s: %d contradictions, %d violations, %d failed quality checks, %d warnings (%.2f s)",
         "valid" if ok else "INVALID",
         len(reasoning.errors),
         len(violations),
+        len(quality),
         len(rows) - len(violations),
         time.perf_counter() - started,
     )
