@@ -19,7 +19,7 @@ from rdflib import RDFS, Graph, URIRef
 
 from . import __version__
 from .artifacts import input_digest
-from .convert import quads, to_graph
+from .convert import to_graph
 from .loading import load_parts, parse_quads
 from .namespaces import GRAPH
 from .quality import quality_failures
@@ -68,9 +68,9 @@ def reasoned_parts(
 ) -> tuple[dict[str, list[ox.Quad]], Reasoning]:
     """Load the parts (as quads) and reason over their union; ``step(name)`` is called as each step starts."""
     (step or _quiet)("load")
-    parts, union, asserted = _load(data)
+    parts, union = _load(data)
     (step or _quiet)("reason")
-    return parts, reason(asserted, reasoner=reasoner, quads=union)
+    return parts, reason(reasoner=reasoner, quads=union)
 
 
 def build(
@@ -87,15 +87,15 @@ def build(
     result = BuildResult(out_dir=Path(out_dir))
     clock = _Clock(result.timings, progress)
     clock.start("load")
-    parts, union, asserted = _load(data)
+    parts, union = _load(data)
     parts["shapes"] = parse_quads(shapes_file())
     shapes = to_graph(parts["shapes"])
     clock.start("reason")
-    reasoning = reason(asserted, reasoner=reasoner, quads=union)
+    reasoning = reason(reasoner=reasoner, quads=union)
     result.errors = reasoning.errors
-    result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
+    result.counts = {"asserted": len(union), "inferred": len(reasoning.inferred_quads)}
     clock.start("check")
-    named = named_quads(parts, reasoning.inferred)
+    named = named_quads(parts, reasoning.inferred_quads)
     store = data_store(named)
     result.quality = quality_failures(store)
     clock.start("validate")
@@ -134,7 +134,7 @@ def build(
 def build_dataset(*data: str | Path, reasoner: str = "reasonable") -> tuple[bytes, Reasoning]:
     """The reasoned dataset as N-Quads (named graphs), without validation or files."""
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner)
-    named = named_quads({**parts, "shapes": parse_quads(shapes_file())}, reasoning.inferred)
+    named = named_quads({**parts, "shapes": parse_quads(shapes_file())}, reasoning.inferred_quads)
     return write_quads([quad for found in named.values() for quad in found], "nquads"), reasoning
 
 
@@ -156,21 +156,19 @@ def _graph_files(named: dict[URIRef, list[ox.Quad]]) -> dict[str, bytes]:
     }
 
 
-def named_quads(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[URIRef, list[ox.Quad]]:
+def named_quads(parts: dict[str, list[ox.Quad]], inferred: list[ox.Quad]) -> dict[URIRef, list[ox.Quad]]:
     """The quads of each named graph of the release: the parts (shapes included) and the inferred."""
     named = {}
-    for name, found in parts.items():
+    for name, found in {**parts, "inferred": inferred}.items():
         graph_name = ox.NamedNode(GRAPHS[name])
         named[GRAPHS[name]] = [ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in found]
-    named[GRAPHS["inferred"]] = quads(inferred, GRAPHS["inferred"])
     return named
 
 
-def _load(data: Sequence[str | Path]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad], Graph]:
-    """The parts as quads, their union, and the union as an rdflib graph."""
+def _load(data: Sequence[str | Path]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad]]:
+    """The parts as quads, and their union (each triple once)."""
     parts = load_parts(*data)
-    union = [quad for found in parts.values() for quad in found]
-    return parts, union, to_graph(union)
+    return parts, list(dict.fromkeys(quad for found in parts.values() for quad in found))
 
 
 def _sssom(asserted: list[ox.Quad], shapes: Graph) -> bytes:

@@ -158,7 +158,11 @@ def _constraints(shapes: Graph, shape, focus: str) -> Iterator[_Check]:
     )
     for parameter, (name, test) in VALUE_TESTS.items():
         for argument in shapes.objects(shape, parameter):
-            query = f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER(!({test(shapes, argument)})) }}"
+            if parameter == SH["class"]:  # the instances of the class at once, not a search per value
+                breaking = f"MINUS {{ ?value a/<{RDFS.subClassOf}>* {argument.n3()} }}"
+            else:
+                breaking = f"FILTER(!({test(shapes, argument)}))"
+            query = f"SELECT DISTINCT ?this ?value WHERE {{ {values} {breaking} }}"
             yield _Check(shape, SH[name + "ConstraintComponent"], query)
     for argument in shapes.objects(shape, SH.pattern):
         flags = sum(_FLAGS[f] for f in str(shapes.value(shape, SH.flags) or ""))

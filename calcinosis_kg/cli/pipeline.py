@@ -87,7 +87,7 @@ def run_validate(args: argparse.Namespace) -> int:
     parts, reasoning = reasoned_parts(
         *args.data, reasoner=args.reasoner, step=lambda s: log.debug("%s ...", s)
     )
-    store = data_store(named_quads(parts, reasoning.inferred))
+    store = data_store(named_quads(parts, reasoning.inferred_quads))
     _, report_graph, _ = validate(
         store if args.engine == "oxigraph" else reasoning.merged, engine=args.engine
     )
