@@ -10,6 +10,8 @@ claim by its edge, labels unique across entities, every entity in some claim.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
 
 from .sparql.catalog import load_query, query_names
@@ -28,7 +30,9 @@ def quality_rows(dataset: bytes | ox.Store) -> dict[str, list[tuple[str, ...]]]:
     failures = {}
     for name in query_names():
         if name.startswith("qc/"):
-            solutions = store.query(load_query(name).text, use_default_graph_as_union=True)
+            solutions = cast(
+                ox.QuerySolutions, store.query(load_query(name).text, use_default_graph_as_union=True)
+            )
             rows = [tuple("" if term is None else term.value for term in row) for row in solutions]
             if rows:
                 failures[name] = rows

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -91,6 +91,7 @@ def reason(
     """
     if graph is None and quads is None:
         raise ValueError("reason() needs a graph or quads")
+    closure: Iterable[tuple]
     if reasoner == "owlrl":
         graph = graph if graph is not None else convert.to_graph(quads or [])
         closure, errors = _owlrl_closure(graph)
@@ -161,7 +162,7 @@ def _reasonable_closure(graph: Graph | None, quads: Sequence[ox.Quad] | None) ->
         return engine.reason()
     with tempfile.TemporaryDirectory() as folder:  # the engine reads Turtle files only; N-Triples is Turtle
         path = Path(folder) / "asserted.ttl"
-        path.write_bytes(ox.serialize([quad.triple for quad in quads], format=ox.RdfFormat.N_TRIPLES))
+        ox.serialize([quad.triple for quad in quads], str(path), format=ox.RdfFormat.N_TRIPLES)
         engine.load_file(str(path))
     return engine.reason()
 
@@ -183,7 +184,8 @@ def _contradictions(asserted: set[tuple], inferred: list[tuple]) -> list[str]:
             schema.add((s, p, o))
     pairs = {(a, b) for a, b in schema.subject_objects(OWL.disjointWith)}
     for group in schema.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(Collection(schema, schema.value(group, OWL.members)))
+        head = schema.value(group, OWL.members)
+        members = [] if head is None else list(Collection(schema, head))
         pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
     errors = []
     for member, classes in types.items():

@@ -46,9 +46,12 @@ FORMATS = {
     "trig": ox.RdfFormat.TRIG,
 }
 #: The prefixes Turtle and TriG output may declare (only those the data uses are written).
-KNOWN_PREFIXES = {
-    **{"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS, "sh": SH},
-    **PREFIXES,
+KNOWN_PREFIXES: dict[str, str] = {
+    prefix: str(namespace)
+    for prefix, namespace in {
+        **{"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS, "sh": SH},
+        **PREFIXES,
+    }.items()
 }
 
 
@@ -93,12 +96,18 @@ def write_quads(found: list[ox.Quad], fmt: str, prefixes: Mapping[str, str] = KN
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    items = [quad.triple for quad in found] if fmt in ("nt", "turtle") else found
+    items: list = [quad.triple for quad in found] if fmt in ("nt", "turtle") else found
     if fmt in ("nt", "nquads"):  # one statement per line: sort the lines
-        return _sorted_lines(ox.serialize(items, format=FORMATS[fmt]))
+        return _sorted_lines(_serialize(items, FORMATS[fmt]))
     key = str if fmt == "turtle" else lambda quad: (str(quad.graph_name), str(quad))
-    items = sorted(set(items), key=key)
-    return ox.serialize(items, format=FORMATS[fmt], prefixes=_used(prefixes, items))
+    ordered = sorted(set(items), key=key)
+    return _serialize(ordered, FORMATS[fmt], _used(prefixes, ordered))
+
+
+def _serialize(items: list, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    written = ox.serialize(items, format=fmt, prefixes=prefixes)
+    assert written is not None  # Oxigraph returns the bytes when given no file to write
+    return written
 
 
 def to_bytes(graph: Graph, fmt: str, canonical: bool = False) -> bytes:
@@ -146,8 +155,8 @@ def _sorted_lines(text: bytes) -> bytes:
 def _bind(out: Graph, like: Graph) -> Graph:
     for prefix, namespace in like.namespaces():
         out.bind(prefix, namespace, replace=True)
-    for prefix, namespace in PREFIXES.items():
-        out.bind(prefix, namespace, replace=True)
+    for prefix, known in PREFIXES.items():
+        out.bind(prefix, known, replace=True)
     return out
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -120,7 +121,7 @@ def check(store: ox.Store, shapes: Graph, graphs: list[ox.NamedNode] | None = No
     scope = {"default_graph": graphs} if graphs is not None else {"use_default_graph_as_union": True}
     results = set()
     for found in _checks(shapes):
-        for row in store.query(found.query, prefixes=prefixes, **scope):
+        for row in cast(ox.QuerySolutions, store.query(found.query, prefixes=prefixes, **scope)):
             value = row["value"]
             if found.pattern is not None and not _breaks(found.pattern, value):
                 continue
@@ -135,9 +136,9 @@ def _breaks(pattern: re.Pattern, value) -> bool:
 def _checks(shapes: Graph) -> Iterator[_Check]:
     declared = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
     targeted = {shape for p in _TARGETS for shape in shapes.subjects(p, None)} | _implicit_targets(shapes)
-    for shape in sorted(declared | targeted | set(shapes.subjects(SH.path, None))):
+    for shape in sorted(declared | targeted | set(shapes.subjects(SH.path, None)), key=str):
         _refuse_unsupported(shapes, shape)
-    for shape in sorted(targeted):
+    for shape in sorted(targeted, key=str):
         if shapes.value(shape, SH.deactivated) == Literal(True):
             continue
         focus = _focus(shapes, shape)
@@ -171,11 +172,11 @@ def _constraints(shapes: Graph, shape, focus: str) -> Iterator[_Check]:
     if path is None:
         return
     qualified = shapes.value(shape, SH.qualifiedValueShape)
-    for parameter, (name, test) in COUNTS.items():
+    for parameter, (name, condition) in COUNTS.items():
         for argument in shapes.objects(shape, parameter):
             wanted = f"FILTER({_conforms(shapes, qualified)})" if name.startswith("Qualified") else ""
             optional = f"OPTIONAL {{ ?this {path_text(shapes, path)} ?value {wanted} }}"
-            having = test.format(int(argument))
+            having = condition.format(int(str(argument)))
             query = f"SELECT ?this WHERE {{ {focus} {optional} }} GROUP BY ?this HAVING ({having})"
             yield _Check(shape, SH[name + "ConstraintComponent"], query)
     if shapes.value(shape, SH.uniqueLang) == Literal(True):
@@ -226,7 +227,7 @@ def _refuse_unsupported(shapes: Graph, shape) -> None:
     for predicate in set(shapes.predicates(shape, None)):
         if str(predicate).startswith(str(SH)) and predicate not in _ALLOWED:
             raise ValueError(
-                f"the oxigraph engine does not run {shapes.qname(predicate)} (shape {shape.n3()}); "
+                f"the oxigraph engine does not run {shapes.qname(str(predicate))} (shape {shape.n3()}); "
                 "validate with engine='pyshacl'"
             )
 

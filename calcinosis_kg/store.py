@@ -121,7 +121,8 @@ def skolemized(graph: Graph, prefix: str = "") -> Graph:
         return graph
     out = Graph()
     for triple in canonical(graph, prefix=prefix):
-        out.add(tuple(URIRef(GENID + str(t)) if isinstance(t, BNode) else t for t in triple))
+        s, p, o = (URIRef(GENID + str(t)) if isinstance(t, BNode) else t for t in triple)
+        out.add((s, p, o))
     return out
 
 
@@ -243,6 +244,8 @@ class Loader:
 
     def update(self, text: str) -> None:
         """Run a SPARQL Update at the update endpoint."""
+        if self.urls.update is None:
+            raise CalcinosisKGError("this store has no SPARQL Update endpoint")
         self.request(
             "POST",
             self.urls.update,
