@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint bench clean
+.PHONY: help run test lint bench canonical clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -30,6 +30,12 @@ lint: $(STAMP)  ## ruff lint and format check
 bench: $(STAMP)  ## run the benchmarks and print their tables
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_pipeline.py
+
+canonical: $(STAMP)  ## rewrite ontology/*.ttl in their canonical form (longturtle, canonical blank nodes)
+	$(BIN)/python -c 'import sys; from pathlib import Path; from rdflib import Graph; \
+	from calcinosis_kg.serialize import canonical_turtle; \
+	texts = {p: canonical_turtle(Graph().parse(p, format="turtle")) for p in sys.argv[1:]}; \
+	[Path(p).write_text(text, encoding="utf-8") for p, text in texts.items()]' ontology/calcinosis.ttl ontology/shapes.ttl
 
 clean:  ## remove the build output and the virtual environment
 	rm -rf dist $(VENV) build *.egg-info

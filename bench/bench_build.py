@@ -1,10 +1,13 @@
-"""Benchmark of the whole build of the real graph, step by step, over several runs.
+"""Benchmark of the whole build of the real graph, step by step, over several runs, against the
+same work done plainly with rdflib, owlrl and pyshacl.
 
 Each run is the command a user runs, ``python -m calcinosis_kg build``, into a temporary folder;
 the table gives the median, the fastest and the slowest run of each step (as the command reports
 it on stderr), of their sum, and of the process from start to exit (imports included). The last
 row times a fixed pure-Python loop before each run: on a shared machine whose speed varies, it
-tells a slow run from a slow build.
+tells a slow run from a slow build. Between the builds, interleaved, a process does the same
+with the plain libraries over the same files: parse them with rdflib, reason with owlrl, validate
+with pyshacl (every shape) and write the merged graph; the last line compares the medians.
 
     python bench/bench_build.py              # 5 runs
     python bench/bench_build.py --runs 9
@@ -44,6 +47,33 @@ def one_build(out_dir: str, tree: str | None = None) -> dict[str, float]:
     return {**timings, "sum of steps": sum(timings.values()), "process": elapsed}
 
 
+def plain_build(out_dir: str) -> None:
+    """Load, reason, validate and write with rdflib, owlrl and pyshacl alone (run in a process)."""
+    import owlrl
+    import pyshacl
+    from rdflib import Graph
+
+    from calcinosis_kg.resources import kb_files, ontology_file, shapes_file
+
+    graph = Graph()
+    for path in [ontology_file(), *kb_files()]:
+        graph.parse(path, format="turtle")
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    shapes = Graph().parse(shapes_file(), format="turtle")
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True)
+    report.serialize(f"{out_dir}/validation-report.ttl", format="turtle")
+    graph.serialize(f"{out_dir}/merged.nt", format="nt", encoding="utf-8")
+
+
+def one_plain_build(out_dir: str) -> float:
+    """Seconds for :func:`plain_build` in a process of its own, from start to exit."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "--plain", out_dir], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the plain build failed:\n{done.stderr}")
+    return time.perf_counter() - started
+
+
 def reference_loop() -> float:
     """Seconds for a fixed pure-Python loop."""
     started = time.perf_counter()
@@ -62,8 +92,13 @@ def main() -> int:
         metavar="DIR",
         help="a checkout to build with (repeatable; runs interleave)",
     )
+    parser.add_argument("--plain", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.plain:
+        plain_build(args.plain)
+        return 0
     trees = args.tree or [None]
+    plain: list[float] = []
     rows: dict[str | None, dict[str, list[float]]] = {tree: {} for tree in trees}
     for _ in range(args.runs):
         for tree in trees:
@@ -71,12 +106,20 @@ def main() -> int:
             with tempfile.TemporaryDirectory() as folder:
                 for name, seconds in {**one_build(folder, tree), "reference loop": loop}.items():
                     rows[tree].setdefault(name, []).append(seconds)
+        with tempfile.TemporaryDirectory() as folder:
+            plain.append(one_plain_build(folder))
     for tree, table in rows.items():
         where = f", {tree}" if tree else ""
         print(f"{'step':<14} {'median s':>9} {'min s':>7} {'max s':>7}   ({args.runs} runs{where})")
         print("-" * 42)
         for step, values in table.items():
             print(f"{step:<14} {statistics.median(values):>9.2f} {min(values):>7.2f} {max(values):>7.2f}")
+        print()
+    print(f"{'plain process':<14} {statistics.median(plain):>9.2f} {min(plain):>7.2f} {max(plain):>7.2f}")
+    print("  (rdflib parse, owlrl, pyshacl, rdflib write; same files, runs interleaved with the builds)")
+    for tree, table in rows.items():
+        speedup = statistics.median(plain) / statistics.median(table["process"])
+        print(f"build process {speedup:.1f}x faster than plain{f' ({tree})' if tree else ''}")
     return 0
 
 

@@ -1,10 +1,13 @@
-"""Benchmark of the pipeline: parse, reason, validate and serialize, with peak memory.
+"""Benchmark of the build of a user's data: synthetic data shaped like ours, 10^4 to 10^6 triples.
 
-Runs each case in its own process (so that peak memory is its own) and prints a table.
-Cases: the real graph and synthetic graphs shaped like it (claims, entities, hierarchy).
+For each size, one process writes the synthetic data to an N-Triples file (not timed); another
+runs ``build(out, data=[file])``, so that its peak memory is the build's own: it loads it with the
+ontology and the knowledge base, reasons, runs the quality checks, validates every shape and
+writes the artifacts. The table gives each step's seconds, the total, the seconds per 10^5
+asserted triples (constant when the cost grows linearly) and the peak resident memory.
 
-    python bench/bench_pipeline.py                       # real, 1e4, 1e5, 1e6 triples
-    python bench/bench_pipeline.py --sizes 10000 --owlrl-up-to 10000
+    python bench/bench_pipeline.py                       # 1e4, 1e5, 1e6 triples
+    python bench/bench_pipeline.py --sizes 10000 100000
 """
 
 from __future__ import annotations
@@ -15,87 +18,75 @@ import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+STEPS = ("load", "reason", "check", "validate", "write")
 
 
-def run_case(case: str, reasoner: str, validate_up_to: int) -> dict:
-    """Time each step of one case in this process; return the figures."""
+def write_case(size: int, path: Path) -> None:
+    """Write ``size`` synthetic triples to ``path`` (N-Triples)."""
     sys.path.insert(0, str(HERE))
-    from calcinosis_kg.loading import load_graph, parse_file
-    from calcinosis_kg.reasoning import reason
-    from calcinosis_kg.resources import shapes_file
-    from calcinosis_kg.serialize import to_bytes
-    from calcinosis_kg.validation import validate
+    from synthetic import synthetic_kb
 
-    figures: dict = {"case": case, "reasoner": reasoner}
+    synthetic_kb(size).serialize(path, format="nt", encoding="utf-8")
+
+
+def run_case(path: Path) -> dict:
+    """Build with the data of ``path`` in this process; return the figures."""
+    from calcinosis_kg.build import build
+
     with tempfile.TemporaryDirectory() as folder:
-        extra = []
-        if case != "real":
-            from synthetic import synthetic_kb
+        result = build(folder, data=[path])
+    return {
+        "ok": result.ok,
+        "asserted": result.counts["asserted"],
+        "inferred": result.counts["inferred"],
+        **result.timings,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
-            path = Path(folder) / "synthetic.nt"
-            synthetic_kb(int(case)).serialize(path, format="nt", encoding="utf-8")
-            extra = [path]
-        started = time.perf_counter()
-        graph = load_graph(*extra, kb=case == "real")
-        figures["parse"] = time.perf_counter() - started
-    figures["triples"] = len(graph)
-    started = time.perf_counter()
-    result = reason(graph, reasoner=reasoner)
-    figures["reason"] = time.perf_counter() - started
-    figures["inferred"] = len(result.inferred)
-    merged = result.merged
-    if len(graph) <= validate_up_to:
-        shapes = parse_file(shapes_file())
-        started = time.perf_counter()
-        validate(merged, shapes)
-        figures["validate"] = time.perf_counter() - started
-    started = time.perf_counter()
-    to_bytes(merged, "nt")
-    figures["serialize"] = time.perf_counter() - started
-    figures["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return figures
+
+def one_case(size: int) -> dict:
+    """The figures of a build of ``size`` synthetic triples, in processes of their own."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "synthetic.nt"
+        subprocess.run([sys.executable, __file__, "--write", str(size), str(path)], check=True)
+        done = subprocess.run([sys.executable, __file__, "--one", str(path)], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1])
+    return {"size": size, **json.loads(done.stdout)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--owlrl-up-to", type=int, default=10_000, help="also time owlrl up to this size")
-    parser.add_argument("--validate-up-to", type=int, default=200_000, help="skip SHACL above this size")
-    parser.add_argument("--one", nargs=2, metavar=("CASE", "REASONER"), help=argparse.SUPPRESS)
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--write", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one:
-        print(json.dumps(run_case(args.one[0], args.one[1], args.validate_up_to)))
+    if args.write:
+        write_case(int(args.write[0]), Path(args.write[1]))
         return 0
-    cases = [("real", "reasonable"), ("real", "owlrl")]
-    for size in args.sizes:
-        cases.append((str(size), "reasonable"))
-        if size <= args.owlrl_up_to:
-            cases.append((str(size), "owlrl"))
-    header = f"{'case':>9} {'reasoner':>10} {'triples':>9} {'inferred':>9} {'parse s':>8} {'reason s':>9} "
-    header += f"{'validate s':>10} {'serialize s':>11} {'total s':>8} {'peak MiB':>9}"
+    if args.one:
+        print(json.dumps(run_case(args.one)))
+        return 0
+    header = f"{'size':>9} {'asserted':>9} {'inferred':>9} {'ok':>5}"
+    header += (
+        "".join(f" {step + ' s':>10}" for step in STEPS) + f" {'total s':>8} {'s/1e5':>6} {'peak MiB':>9}"
+    )
     print(header)
     print("-" * len(header))
-    for case, reasoner in cases:
-        done = subprocess.run(
-            [sys.executable, __file__, "--one", case, reasoner, "--validate-up-to", str(args.validate_up_to)],
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode:
-            print(f"{case:>9} {reasoner:>10} failed: {done.stderr.strip().splitlines()[-1:]}")
+    for size in args.sizes:
+        try:
+            f = one_case(size)
+        except RuntimeError as exc:
+            print(f"{size:>9} failed: {exc}", flush=True)
             continue
-        f = json.loads(done.stdout)
-        validate = f.get("validate")
-        total = f["parse"] + f["reason"] + (validate or 0) + f["serialize"]
+        total = sum(f[step] for step in STEPS)
         print(
-            f"{case:>9} {reasoner:>10} {f['triples']:>9} {f['inferred']:>9} "
-            f"{f['parse']:>8.2f} {f['reason']:>9.2f} "
-            f"{(f'{validate:.2f}' if validate is not None else 'skipped'):>10} {f['serialize']:>11.2f} "
-            f"{total:>8.2f} {f['peak_mib']:>9.0f}",
+            f"{f['size']:>9} {f['asserted']:>9} {f['inferred']:>9} {f['ok']!s:>5}"
+            + "".join(f" {f[step]:>10.2f}" for step in STEPS)
+            + f" {total:>8.2f} {total / f['asserted'] * 1e5:>6.2f} {f['peak_mib']:>9.0f}",
             flush=True,
         )
     return 0

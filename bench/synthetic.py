@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 
-from rdflib import OWL, RDF, RDFS, Graph, Literal
-from rdflib.namespace import SKOS, XSD
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 
 from calcinosis_kg.namespaces import CKG, CLAIM, EVIDENCE, KB, SOURCE
 
@@ -29,7 +29,8 @@ TRIPLES_PER_CLAIM = 13  # direct edge, claim (5), evidence (6), entity share
 
 
 def synthetic_kb(triples: int, seed: int = 7) -> Graph:
-    """A graph of about ``triples`` asserted triples shaped like kb/ (without the ontology)."""
+    """A graph of about ``triples`` asserted triples shaped like kb/ (without the ontology) that
+    conforms to the shapes: every entity labelled, defined and mapped, every claim backed."""
     rng = random.Random(seed)
     graph = Graph()
     n_claims = max(1, triples // TRIPLES_PER_CLAIM)
@@ -38,6 +39,9 @@ def synthetic_kb(triples: int, seed: int = 7) -> Graph:
     for i, source in enumerate(sources):
         graph.add((source, RDF.type, CKG.SourceDocument))
         graph.add((source, RDFS.label, Literal(f"source {i}", lang="en")))
+        graph.add((source, SKOS.definition, Literal("A synthetic source document.", lang="en")))
+        graph.add((source, DCTERMS.identifier, Literal(f"s{i:03d}.txt")))
+        graph.add((source, DCTERMS.title, Literal(f"Source {i}")))
     for c in range(n_claims):
         relation, subject_class, object_class = rng.choice(RELATIONS)
         subject = _entity(graph, rng, per_category, subject_class, n_claims)
@@ -54,7 +58,7 @@ def synthetic_kb(triples: int, seed: int = 7) -> Graph:
         graph.add((evidence, CKG.fromSource, sources[c % 5]))
         graph.add((evidence, CKG.excerpt, Literal(f"Excerpt number {c} of a source document.")))
         graph.add((evidence, CKG.section, Literal("Causes")))
-        graph.add((evidence, CKG.listItem, Literal(c % 20 + 1, datatype=XSD.positiveInteger)))
+        graph.add((evidence, CKG.listItem, Literal(c % 20 + 1)))
     return graph
 
 
@@ -66,6 +70,7 @@ def _entity(graph: Graph, rng: random.Random, pool: dict, category, n_claims: in
         graph.add((entity, RDF.type, category))
         graph.add((entity, RDFS.label, Literal(str(entity).rsplit("/", 1)[-1], lang="en")))
         graph.add((entity, SKOS.definition, Literal("A synthetic entity.", lang="en")))
+        graph.add((entity, SKOS.closeMatch, URIRef(f"http://purl.obolibrary.org/obo/HP_{len(entities):07d}")))
         if entities and rng.random() < 0.2:
             parent = rng.choice(entities)
             graph.add((entity, RDF.type, OWL.Class))

@@ -2,8 +2,9 @@
 
 >>> from calcinosis_kg import load_graph, reason, validate
 >>> result = reason(load_graph())
->>> validate(result.merged)[0]
-True
+>>> conforms, report_graph, report_text = validate(result.merged)
+>>> report_text.splitlines()[:3]  # warnings only: the graph has no violation
+['Validation Report', 'Conforms: False', 'Results (78):']
 """
 
 from importlib.metadata import PackageNotFoundError, version

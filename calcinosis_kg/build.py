@@ -19,16 +19,16 @@ from rdflib import RDFS, Graph, URIRef
 
 from . import __version__
 from .artifacts import input_digest
-from .convert import quads, to_graph
+from .convert import to_graph
 from .loading import load_parts, parse_quads
 from .namespaces import GRAPH
 from .quality import quality_failures
 from .reasoning import Reasoning, reason
 from .resources import shapes_file
 from .serialize import to_bytes, write_atomic, write_quads
-from .validation import EarlyValidation, Finding, findings
+from .validation import Finding, findings, validate
 
-__all__ = ["GRAPHS", "BuildResult", "build", "build_dataset", "reasoned_parts"]
+__all__ = ["GRAPHS", "BuildResult", "build", "build_dataset", "data_store", "named_quads", "reasoned_parts"]
 
 #: The named graphs of the released dataset.
 GRAPHS = {
@@ -68,9 +68,9 @@ def reasoned_parts(
 ) -> tuple[dict[str, list[ox.Quad]], Reasoning]:
     """Load the parts (as quads) and reason over their union; ``step(name)`` is called as each step starts."""
     (step or _quiet)("load")
-    parts, union, asserted = _load(data)
+    parts, union = _load(data)
     (step or _quiet)("reason")
-    return parts, reason(asserted, reasoner=reasoner, quads=union)
+    return parts, reason(reasoner=reasoner, quads=union)
 
 
 def build(
@@ -87,26 +87,25 @@ def build(
     result = BuildResult(out_dir=Path(out_dir))
     clock = _Clock(result.timings, progress)
     clock.start("load")
-    parts, union, asserted = _load(data)
+    parts, union = _load(data)
     parts["shapes"] = parse_quads(shapes_file())
     shapes = to_graph(parts["shapes"])
-    with EarlyValidation(asserted, shapes) as validation:  # a helper gets ready while this process reasons
-        clock.start("reason")
-        reasoning = reason(asserted, reasoner=reasoner, quads=union)
-        result.errors = reasoning.errors
-        clock.start("check")
-        validation.add(reasoning.inferred)
-        result.counts = {"asserted": len(reasoning.asserted), "inferred": len(reasoning.inferred)}
-        graph_files = {"mappings.sssom.tsv": _sssom(union, shapes), **_graph_files(parts, reasoning.inferred)}
-        result.quality = quality_failures(graph_files["calcinosis-kg.nq"])
-        clock.start("validate")
-        conforms, report_graph, report_text = validation.result()
+    clock.start("reason")
+    reasoning = reason(reasoner=reasoner, quads=union)
+    result.errors = reasoning.errors
+    result.counts = {"asserted": len(union), "inferred": len(reasoning.inferred_quads)}
+    clock.start("check")
+    named = named_quads(parts, reasoning.inferred_quads)
+    store = data_store(named)
+    result.quality = quality_failures(store)
+    clock.start("validate")
+    conforms, report_graph, report_text = validate(store, shapes, engine="oxigraph")
     result.findings = findings(report_graph)
     clock.start("write")
     outputs = {
         "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": report_text.encode("utf-8"),
-        **(graph_files if result.ok else {}),
+        **({"mappings.sssom.tsv": _sssom(union, shapes), **_graph_files(named)} if result.ok else {}),
     }
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
@@ -135,13 +134,19 @@ def build(
 def build_dataset(*data: str | Path, reasoner: str = "reasonable") -> tuple[bytes, Reasoning]:
     """The reasoned dataset as N-Quads (named graphs), without validation or files."""
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner)
-    named = _named_quads({**parts, "shapes": parse_quads(shapes_file())}, reasoning.inferred)
+    named = named_quads({**parts, "shapes": parse_quads(shapes_file())}, reasoning.inferred_quads)
     return write_quads([quad for found in named.values() for quad in found], "nquads"), reasoning
 
 
-def _graph_files(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[str, bytes]:
+def data_store(named: dict[URIRef, list[ox.Quad]]) -> ox.Store:
+    """A store of the named graphs of the release but the shapes: the data to validate and check."""
+    store = ox.Store()
+    store.bulk_extend(quad for name, found in named.items() if name != GRAPHS["shapes"] for quad in found)
+    return store
+
+
+def _graph_files(named: dict[URIRef, list[ox.Quad]]) -> dict[str, bytes]:
     """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged."""
-    named = _named_quads(parts, inferred)
     asserted = [quad for name in ("ontology", "kb", "data") for quad in named.get(GRAPHS[name], [])]
     return {
         "calcinosis-kg.nq": write_quads([quad for found in named.values() for quad in found], "nquads"),
@@ -151,21 +156,19 @@ def _graph_files(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[str, 
     }
 
 
-def _named_quads(parts: dict[str, list[ox.Quad]], inferred: Graph) -> dict[URIRef, list[ox.Quad]]:
+def named_quads(parts: dict[str, list[ox.Quad]], inferred: list[ox.Quad]) -> dict[URIRef, list[ox.Quad]]:
     """The quads of each named graph of the release: the parts (shapes included) and the inferred."""
     named = {}
-    for name, found in parts.items():
+    for name, found in {**parts, "inferred": inferred}.items():
         graph_name = ox.NamedNode(GRAPHS[name])
         named[GRAPHS[name]] = [ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in found]
-    named[GRAPHS["inferred"]] = quads(inferred, GRAPHS["inferred"])
     return named
 
 
-def _load(data: Sequence[str | Path]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad], Graph]:
-    """The parts as quads, their union, and the union as an rdflib graph."""
+def _load(data: Sequence[str | Path]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad]]:
+    """The parts as quads, and their union (each triple once)."""
     parts = load_parts(*data)
-    union = [quad for found in parts.values() for quad in found]
-    return parts, union, to_graph(union)
+    return parts, list(dict.fromkeys(quad for found in parts.values() for quad in found))
 
 
 def _sssom(asserted: list[ox.Quad], shapes: Graph) -> bytes:

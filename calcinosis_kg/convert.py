@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-__all__ = ["oxigraph_term", "quads", "rdflib_term", "to_graph"]
+__all__ = ["TermCache", "oxigraph_term", "quads", "rdflib_term", "to_graph"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -52,7 +52,7 @@ def rdflib_term(term):
 
 def quads(graph: Graph, name: URIRef | None = None) -> list[ox.Quad]:
     """The triples of ``graph`` as pyoxigraph quads in the graph ``name`` (None: the default graph)."""
-    term = _Cache(oxigraph_term)
+    term = TermCache(oxigraph_term)
     graph_name = ox.DefaultGraph() if name is None else ox.NamedNode(name)
     return [ox.Quad(term(s), term(p), term(o), graph_name) for s, p, o in graph]
 
@@ -60,13 +60,13 @@ def quads(graph: Graph, name: URIRef | None = None) -> list[ox.Quad]:
 def to_graph(found: Iterable[ox.Quad], graph: Graph | None = None) -> Graph:
     """Add the triples of ``found`` (graph names dropped) to ``graph`` (a new one by default)."""
     graph = Graph() if graph is None else graph
-    term = _Cache(rdflib_term)
+    term = TermCache(rdflib_term)
     for quad in found:
         graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
     return graph
 
 
-class _Cache(dict):
+class TermCache(dict):
     """Calls ``convert`` once per distinct term."""
 
     def __init__(self, convert):

@@ -1,5 +1,8 @@
 """The quality checks of ``queries/qc/``: each returns the rows that are wrong; any row fails.
 
+They check what a shape of one node cannot see: each direct edge backed by a claim and each
+claim by its edge, labels unique across entities, every entity in some claim.
+
 >>> from calcinosis_kg.build import build_dataset
 >>> quality_failures(build_dataset()[0])
 {}
@@ -7,29 +10,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import cast
 
 import pyoxigraph as ox
 
 from .sparql.catalog import load_query, query_names
 
-__all__ = ["quality_failures"]
+__all__ = ["quality_failures", "quality_rows"]
 
 
-def quality_failures(dataset: bytes | Iterable[ox.Quad]) -> dict[str, int]:
-    """Run every quality check on a dataset (N-Quads or quads); return the failing checks and row counts.
-
-    The dataset holds what the release holds: the asserted parts, the shapes and the inferred triples.
-    """
-    store = ox.Store()
-    if isinstance(dataset, bytes):
-        store.load(dataset, format=ox.RdfFormat.N_QUADS)
+def quality_rows(dataset: bytes | ox.Store) -> dict[str, list[tuple[str, ...]]]:
+    """Run every quality check on a dataset (N-Quads, or a store, its graphs taken together);
+    return the rows of each failing check, each row as the values of its columns."""
+    if isinstance(dataset, ox.Store):
+        store = dataset
     else:
-        store.extend(dataset)
+        store = ox.Store()
+        store.load(dataset, format=ox.RdfFormat.N_QUADS)
     failures = {}
     for name in query_names():
         if name.startswith("qc/"):
-            rows = list(store.query(load_query(name).text, use_default_graph_as_union=True))
+            solutions = cast(
+                ox.QuerySolutions, store.query(load_query(name).text, use_default_graph_as_union=True)
+            )
+            rows = [tuple("" if term is None else term.value for term in row) for row in solutions]
             if rows:
-                failures[name] = len(rows)
+                failures[name] = rows
     return failures
+
+
+def quality_failures(dataset: bytes | ox.Store) -> dict[str, int]:
+    """The failing quality checks of a dataset and how many rows each returns."""
+    return {name: len(rows) for name, rows in quality_rows(dataset).items()}

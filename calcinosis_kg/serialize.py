@@ -30,6 +30,7 @@ __all__ = [
     "FORMATS",
     "canonical",
     "canonical_quads",
+    "canonical_turtle",
     "dataset_to_bytes",
     "to_bytes",
     "write_atomic",
@@ -55,6 +56,18 @@ def canonical(graph: Graph, prefix: str = "") -> Graph:
     return _bind(to_graph(canonical_quads(graph, prefix=prefix)), graph)
 
 
+def canonical_turtle(graph: Graph) -> str:
+    """The canonical text of the project's Turtle files (``ontology/*.ttl``): rdflib's
+    ``longturtle`` of the graph with RDFC-1.0 blank-node labels, which fix the order of the blank
+    nodes; only the prefixes the triples use are declared. Comments are not kept.
+
+    >>> g = Graph().parse(data="<urn:b> <urn:p> [ <urn:q> 1 ] , [ <urn:q> 2 ] .", format="turtle")
+    >>> canonical_turtle(g) == canonical_turtle(Graph().parse(data=canonical_turtle(g), format="turtle"))
+    True
+    """
+    return canonical(graph).serialize(format="longturtle")
+
+
 def canonical_quads(graph: Graph, name: URIRef | None = None, prefix: str = "") -> list[ox.Quad]:
     """The quads of ``graph`` (in the graph ``name``) with RDFC-1.0 blank-node labels after ``prefix``."""
     found = quads(graph, name)
@@ -76,12 +89,18 @@ def write_quads(found: list[ox.Quad], fmt: str, prefixes: Mapping[str, str] = KN
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    items = [quad.triple for quad in found] if fmt in ("nt", "turtle") else found
+    items: list = [quad.triple for quad in found] if fmt in ("nt", "turtle") else found
     if fmt in ("nt", "nquads"):  # one statement per line: sort the lines
-        return _sorted_lines(ox.serialize(items, format=FORMATS[fmt]))
+        return _sorted_lines(_serialize(items, FORMATS[fmt]))
     key = str if fmt == "turtle" else lambda quad: (str(quad.graph_name), str(quad))
-    items = sorted(set(items), key=key)
-    return ox.serialize(items, format=FORMATS[fmt], prefixes=_used(prefixes, items))
+    ordered = sorted(set(items), key=key)
+    return _serialize(ordered, FORMATS[fmt], _used(prefixes, ordered))
+
+
+def _serialize(items: list, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    written = ox.serialize(items, format=fmt, prefixes=prefixes)
+    assert written is not None  # Oxigraph returns the bytes when given no file to write
+    return written
 
 
 def to_bytes(graph: Graph, fmt: str, canonical: bool = False) -> bytes:
@@ -129,8 +148,8 @@ def _sorted_lines(text: bytes) -> bytes:
 def _bind(out: Graph, like: Graph) -> Graph:
     for prefix, namespace in like.namespaces():
         out.bind(prefix, namespace, replace=True)
-    for prefix, namespace in PREFIXES.items():
-        out.bind(prefix, namespace, replace=True)
+    for prefix, known in PREFIXES.items():
+        out.bind(prefix, known, replace=True)
     return out
 
 

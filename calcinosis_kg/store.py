@@ -262,6 +262,8 @@ class Loader:
 
     def update(self, text: str) -> None:
         """Run a SPARQL Update at the update endpoint."""
+        if self.urls.update is None:
+            raise CalcinosisKGError("this store has no SPARQL Update endpoint")
         self.request(
             "POST",
             self.urls.update,

@@ -16,6 +16,23 @@ import pytest
 
 from calcinosis_kg import load_graph, reason
 
+#: The base of every case of tests/shapes/ and tests/qc/: a case is this file and its own text.
+BASE = Path(__file__).resolve().parent / "base.ttl"
+
+
+@pytest.fixture
+def on_base(tmp_path):
+    """A function that writes a case file after the base, as one file to load, and returns its path."""
+
+    def write(case: Path) -> Path:
+        path = tmp_path / case.name
+        path.write_text(
+            BASE.read_text(encoding="utf-8") + "\n" + case.read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        return path
+
+    return write
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_release_home(tmp_path_factory):

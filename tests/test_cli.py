@@ -107,11 +107,16 @@ def test_unknown_file_is_a_usage_error(tmp_path, capsys):
     assert f"{missing}: no such file or folder" in capsys.readouterr().err
 
 
-def test_invalid_data_fails_with_the_violation(tmp_path, capsys):
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_invalid_data_fails_naming_the_contradiction_and_the_unbacked_edge(tmp_path, capsys, engine):
     path = write(tmp_path, "wrong.ttl", WRONG_CLASS)
-    assert main(["validate", "--data", str(path)]) == 1
+    assert main(["validate", "--engine", engine, "--data", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "Violation" in err and "not-a-finding" in err
+    assert "contradiction: <https://w3id.org/calcinosis-kg/entity/not-a-finding>" in err
+    assert (
+        "quality check qc/edge-without-claim failed: https://w3id.org/calcinosis-kg/ontology/Calcinosis"
+        in err
+    )
 
 
 def test_contradiction_fails_build_and_keeps_previous_output(tmp_path, capsys):
@@ -168,9 +173,10 @@ def test_python_dash_m_runs_the_cli():
     assert done.returncode == 0 and done.stdout.startswith("calcinosis-kg ")
 
 
-def test_the_program_exits_with_the_code_of_the_command():
-    case = Path(__file__).parent / "shapes" / "invalid" / "claim_without_edge.ttl"
+def test_the_program_exits_with_the_code_of_the_command(on_base):
+    case = on_base(Path(__file__).parent / "qc" / "claim-without-edge.ttl")
     command = [sys.executable, "-m", "calcinosis_kg", "validate", "--data", str(case)]
     done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
-    assert "claim/systemic-sclerosis--causes--CalcinosisCutis" in done.stdout + done.stderr
+    assert "quality check qc/claim-without-edge failed" in done.stderr
+    assert "claim/systemic-sclerosis--causes--CalcinosisCutis" in done.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from calcinosis_kg.namespaces import CKG
-from calcinosis_kg.resources import ontology_file
+from calcinosis_kg.resources import ontology_file, shapes_file
+from calcinosis_kg.serialize import canonical_turtle
 
 REFERENCE = Path(os.environ.get("CALCINOSIS_REFERENCE", Path(__file__).parents[2] / "shared" / "reference"))
 ONTOLOGY_IRI = URIRef("https://w3id.org/calcinosis-kg/ontology")
@@ -132,3 +134,16 @@ def test_every_external_identifier_exists_in_the_reference(ontology):
 def test_definitions_are_not_empty(ontology):
     for definition in ontology.objects(None, SKOS.definition):
         assert isinstance(definition, Literal) and len(str(definition)) > 20
+
+
+@pytest.mark.parametrize("path", [ontology_file(), shapes_file()], ids=lambda p: p.name)
+def test_file_is_in_canonical_form_with_only_the_prefixes_it_uses(path):
+    text = path.read_text(encoding="utf-8")
+    assert text == canonical_turtle(Graph().parse(data=text, format="turtle")), (
+        f"{path.name} is not canonical: run `make canonical`"
+    )
+    declared = re.findall(r"^PREFIX (\S*): <[^>]*>$", text, re.M)
+    assert declared
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("PREFIX "))
+    for prefix in declared:
+        assert re.search(rf"(?<![\w-]){re.escape(prefix)}:", body), f"{path.name}: unused prefix {prefix}"

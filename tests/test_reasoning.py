@@ -166,8 +166,8 @@ def test_engines_agree_on_the_real_graph(asserted):
 
 
 @pytest.mark.parametrize("extra", [None, "wrong_class_treated_by_object.ttl"])
-def test_reading_the_quads_from_a_file_gives_the_same_closure(extra):
-    data = [Path(__file__).parent / "shapes" / "invalid" / extra] if extra else []
+def test_reading_the_quads_from_a_file_gives_the_same_closure(extra, on_base):
+    data = [on_base(Path(__file__).parent / "shapes" / "invalid" / extra)] if extra else []
     _, through_file = reasoned_parts(*data)
     through_graph = reason(load_graph(*data))
     assert set(through_file.inferred) == set(through_graph.inferred) != set()

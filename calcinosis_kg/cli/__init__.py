@@ -11,7 +11,6 @@ SystemExit: 0
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -73,14 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The ``calcinosis-kg`` program: :func:`main` on the command line, then the exit.
-
-    The process ends at once, so what the command built is left to the operating system to
-    free with the process, not collected object by object first.
-    """
-    code = main()
-    gc.freeze()
-    raise SystemExit(code)
+    """The ``calcinosis-kg`` program: :func:`main` on the command line, then exit with its code."""
+    raise SystemExit(main())
 
 
 def _version() -> str:

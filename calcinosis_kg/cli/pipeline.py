@@ -8,14 +8,11 @@ import logging
 import sys
 import time
 
-from ..build import build, reasoned_parts
-from ..convert import quads
-from ..loading import parse_quads
-from ..quality import quality_failures
+from ..build import build, data_store, named_quads, reasoned_parts
+from ..quality import quality_rows
 from ..reasoning import REASONERS
-from ..resources import shapes_file
 from ..serialize import to_bytes
-from ..validation import findings, validate
+from ..validation import ENGINES, findings, validate
 
 log = logging.getLogger("calcinosis_kg")
 
@@ -32,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _common(p)
     p.add_argument("--warnings", action="store_true", help="also list warnings")
+    p.add_argument(
+        "--engine",
+        default="oxigraph",
+        choices=ENGINES,
+        help="SHACL engine (default: oxigraph; pyshacl: the reference)",
+    )
     p.set_defaults(run=run_validate)
 
     p = subparsers.add_parser("reason", help="print the inferred triples (Turtle) and any contradiction")
@@ -84,12 +87,20 @@ def run_validate(args: argparse.Namespace) -> int:
     parts, reasoning = reasoned_parts(
         *args.data, reasoner=args.reasoner, step=lambda s: log.debug("%s ...", s)
     )
-    _, report_graph, _ = validate(reasoning.merged)
+    store = data_store(named_quads(parts, reasoning.inferred_quads))
+    _, report_graph, _ = validate(
+        store if args.engine == "oxigraph" else reasoning.merged, engine=args.engine
+    )
     rows = findings(report_graph)
     violations = [f for f in rows if f.severity == "Violation"]
-    asserted = [q for found in parts.values() for q in found]
-    quality = quality_failures([*asserted, *parse_quads(shapes_file()), *quads(reasoning.inferred)])
-    _report(reasoning.errors, violations, quality)
+    _report(reasoning.errors, violations)
+    quality = quality_rows(store)
+    for check, failed in quality.items():
+        for row in failed:
+            print(
+                f"quality check {check} failed: {' | '.join(value for value in row if value)}",
+                file=sys.stderr,
+            )
     if args.warnings:
         for f in rows:
             if f.severity != "Violation":

@@ -6,7 +6,7 @@ Each file starts with a ``#+`` YAML header (grlc convention) giving ``summary``,
 >>> spec = load_query("types")
 >>> spec.name, spec.summary.startswith("The calcinosis types")
 ('types', True)
->>> "qc/unlabelled-entity" in query_names()
+>>> "qc/edge-without-claim" in query_names()
 True
 """
 
