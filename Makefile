@@ -23,9 +23,10 @@ run: $(STAMP)  ## set up, build, reason, validate, print a summary and a sample 
 test: $(STAMP)  ## set up and run the whole test suite
 	$(BIN)/pytest
 
-lint: $(STAMP)  ## ruff lint and format check
+lint: $(STAMP)  ## ruff lint and format check, mypy on the package
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(STAMP)  ## run the benchmarks and print their tables
 	$(BIN)/python bench/bench_build.py

@@ -7,17 +7,11 @@
 ['Validation Report', 'Conforms: False', 'Results (78):']
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("calcinosis-kg")
-except PackageNotFoundError:  # running from a checkout that is not installed
-    __version__ = "0.0.0"
-
 from .build import build
 from .loading import load_graph
 from .reasoning import reason
 from .sparql import list_queries, run_query
 from .validation import validate
+from .version import __version__
 
 __all__ = ["__version__", "build", "list_queries", "load_graph", "reason", "run_query", "validate"]

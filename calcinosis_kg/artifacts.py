@@ -11,30 +11,18 @@ to use instead, as long as it was built from the current inputs.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 from pathlib import Path
 
-from .resources import kb_files, ontology_file, shapes_file
+from .resources import input_digest
 
-__all__ = ["DATASET_FILE", "ensure_release", "input_digest", "release_dir"]
+__all__ = ["DATASET_FILE", "ensure_release", "release_dir"]
 
 DATASET_FILE = "calcinosis-kg.nq"
 
 log = logging.getLogger("calcinosis_kg")
-
-
-def input_digest() -> str:
-    """A short hash of every input file of the build (names and contents)."""
-    from . import __version__
-
-    digest = hashlib.sha256(__version__.encode())
-    for path in [ontology_file(), shapes_file(), *kb_files()]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def release_dir() -> Path:

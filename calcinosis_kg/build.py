@@ -17,27 +17,17 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDFS, Graph, URIRef
 
-from . import __version__
-from .artifacts import input_digest
 from .convert import to_graph
 from .loading import load_parts, parse_quads
-from .namespaces import GRAPH
+from .namespaces import GRAPHS
 from .quality import quality_failures
 from .reasoning import Reasoning, reason
-from .resources import shapes_file
+from .resources import input_digest, shapes_file
 from .serialize import to_bytes, write_atomic, write_quads
 from .validation import Finding, findings, validate
+from .version import __version__
 
-__all__ = ["GRAPHS", "BuildResult", "build", "build_dataset", "data_store", "named_quads", "reasoned_parts"]
-
-#: The named graphs of the released dataset.
-GRAPHS = {
-    "ontology": GRAPH.ontology,
-    "kb": GRAPH.kb,
-    "data": GRAPH.data,
-    "inferred": GRAPH.inferred,
-    "shapes": GRAPH.shapes,
-}
+__all__ = ["BuildResult", "build", "build_dataset", "data_store", "named_quads", "reasoned_parts"]
 
 
 @dataclass
@@ -176,7 +166,7 @@ def _sssom(asserted: list[ox.Quad], shapes: Graph) -> bytes:
     from .sssom import MAPPING_PREDICATES, declared_prefixes, mappings, to_sssom
 
     wanted = {ox.NamedNode(predicate) for predicate in (*MAPPING_PREDICATES, RDFS.label)}
-    prefixes = declared_prefixes(shapes)
+    prefixes = declared_prefixes()
     return to_sssom(mappings(to_graph(q for q in asserted if q.predicate in wanted), prefixes), prefixes)
 
 

@@ -32,7 +32,7 @@ import yaml
 from .errors import InputError, InvalidDataError
 from .namespaces import BASE
 from .namespaces import PREFIXES as _NAMESPACES
-from .resources import SEEDS_ENV, seeds_dir, shapes_file
+from .resources import SEEDS_ENV, seeds_dir
 
 __all__ = [
     "COLUMNS",
@@ -283,11 +283,9 @@ class _Vocabulary:
 @functools.cache
 def _known_prefixes() -> dict[str, str]:
     """The prefixes the tables may use: the project's, the mapping namespaces of the shapes, skos, semapv."""
-    from .convert import to_graph
-    from .sssom import declared_prefixes
+    from .namespaces import mapping_prefixes
 
-    shapes = to_graph(ox.parse(path=str(shapes_file()), format=ox.RdfFormat.TURTLE))
-    return {**declared_prefixes(shapes), **PREFIXES, "rdfs": RDFS}
+    return {**mapping_prefixes(), **PREFIXES, "semapv": "https://w3id.org/semapv/vocab/"}
 
 
 @functools.cache

@@ -14,9 +14,9 @@ from pathlib import Path
 from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from . import __version__
 from .export import FORMATS, merged
 from .namespaces import BASE, GRAPHS
+from .version import __version__
 
 __all__ = ["LICENSE", "counts", "describe", "distribution_name", "release_iri"]
 

@@ -1,6 +1,6 @@
 """Export the released graph in the usual RDF formats, deterministically.
 
-Dataset formats (``nq``, ``trig``) keep the named graphs of :data:`calcinosis_kg.build.GRAPHS`;
+Dataset formats (``nq``, ``trig``) keep the named graphs of :data:`calcinosis_kg.namespaces.GRAPHS`;
 single-graph formats merge what ``--graph`` selects (``asserted``: ontology, knowledge base
 and user data; ``inferred``: the reasoner's additions; ``all``: both). The SHACL shapes ride
 along only in the dataset formats (with ``asserted`` and ``all``).
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import OWL, RDF, Dataset, Graph
+from rdflib import OWL, RDF, Dataset, Graph, URIRef
 
 from .errors import CalcinosisKGError
 from .namespaces import GRAPHS, PREFIXES
@@ -93,7 +93,7 @@ def _read_dataset(path: Path, mtime_ns: int) -> dict[str, Graph]:
     dataset.parse(path, format="nquads")
     graphs: dict[str, Graph] = {}
     for context in dataset.graphs():
-        name = _GRAPH_NAMES.get(context.identifier)
+        name = _GRAPH_NAMES.get(context.identifier) if isinstance(context.identifier, URIRef) else None
         if name is None:
             continue
         graph = Graph()

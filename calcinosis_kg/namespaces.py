@@ -13,6 +13,9 @@ AttributeError: term 'Calcinosus' not in namespace 'https://w3id.org/calcinosis-
 
 from __future__ import annotations
 
+import functools
+from typing import cast
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
 
@@ -28,6 +31,7 @@ __all__ = [
     "SHAPES",
     "SOURCE",
     "curie",
+    "mapping_prefixes",
 ]
 
 BASE = "https://w3id.org/calcinosis-kg/"
@@ -174,6 +178,31 @@ PREFIXES: dict[str, Namespace] = {
     "biolink": Namespace("https://w3id.org/biolink/vocab/"),
     "schema": Namespace("https://schema.org/"),
 }
+
+
+@functools.cache
+def mapping_prefixes() -> dict[str, str]:
+    """The CURIE prefixes of the reference vocabularies (``DOID`` and others): the ``sh:declare``
+    values of the ontology, where SHACL puts them and where every store's copy has them too.
+
+    >>> mapping_prefixes()["DOID"]
+    'http://purl.obolibrary.org/obo/DOID_'
+    """
+    import pyoxigraph as ox
+
+    from .resources import ontology_file
+
+    store = ox.Store()
+    store.load(path=str(ontology_file()), format=ox.RdfFormat.TURTLE)
+    rows = cast(
+        ox.QuerySolutions,
+        store.query(
+            "PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT ?prefix ?namespace WHERE { "
+            "<https://w3id.org/calcinosis-kg/ontology> sh:declare ?d . "
+            "?d sh:prefix ?prefix ; sh:namespace ?namespace }"
+        ),
+    )
+    return {row["prefix"].value: row["namespace"].value for row in rows}
 
 
 def curie(iri: str) -> str:

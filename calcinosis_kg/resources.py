@@ -9,13 +9,23 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
 from importlib.resources import files
 from pathlib import Path
 
 from .errors import InputError
+from .version import __version__
 
-__all__ = ["kb_files", "ontology_file", "queries_dir", "resource_dir", "seeds_dir", "shapes_file"]
+__all__ = [
+    "input_digest",
+    "kb_files",
+    "ontology_file",
+    "queries_dir",
+    "resource_dir",
+    "seeds_dir",
+    "shapes_file",
+]
 
 #: The environment variable naming the folder of source documents.
 SEEDS_ENV = "CALCINOSIS_KG_SEEDS"
@@ -70,3 +80,12 @@ def seeds_dir() -> Path | None:
 def queries_dir() -> Path:
     """The folder of canned SPARQL queries."""
     return resource_dir("queries")
+
+
+def input_digest() -> str:
+    """A short hash of every input file of the build (names and contents)."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in [ontology_file(), shapes_file(), *kb_files()]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

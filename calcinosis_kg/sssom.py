@@ -19,9 +19,9 @@ import yaml
 from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from . import __version__
 from .errors import MappingError
-from .namespaces import BASE, PREFIXES
+from .namespaces import BASE, PREFIXES, mapping_prefixes
+from .version import __version__
 
 __all__ = ["COLUMNS", "MAPPING_PREDICATES", "Mapping", "curie", "declared_prefixes", "mappings", "to_sssom"]
 
@@ -56,14 +56,9 @@ class Mapping:
     mapping_justification: str = JUSTIFICATION
 
 
-def declared_prefixes(shapes: Graph) -> dict[str, str]:
-    """The ``sh:declare`` prefix table of the shapes graph, with ``ckg``, ``kb``, ``skos``, ``semapv``."""
-    table = dict(_BUILTIN)
-    for declaration in shapes.objects(None, SH.declare):
-        prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
-        if prefix is not None and namespace is not None:
-            table.setdefault(str(prefix), str(namespace))
-    return table
+def declared_prefixes() -> dict[str, str]:
+    """The prefixes of the mapping set: the ontology's reference prefixes and ckg, kb, skos, semapv."""
+    return {**mapping_prefixes(), **_BUILTIN}
 
 
 def curie(iri: str, prefixes: dict[str, str]) -> str:

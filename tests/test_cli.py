@@ -89,7 +89,7 @@ UNLINKED_ENTITY = (
 def test_validate_and_build_run_the_same_quality_checks(command, tmp_path, capsys):
     args = [command, "--data", str(write(tmp_path, "my-entities.tsv", UNLINKED_ENTITY))]
     assert main(args + (["--out", str(tmp_path / "out")] if command == "build" else [])) == 1
-    assert "quality check qc/unlinked-entity failed: 1 rows" in capsys.readouterr().err
+    assert "quality check qc/unlinked-entity failed" in capsys.readouterr().err
 
 
 def test_syntax_error_names_file_line_and_column(tmp_path, capsys):

@@ -41,18 +41,18 @@ def test_a_folder_yields_its_tables_and_rdf_files(tmp_path):
 
 
 def test_the_input_digest_covers_the_tables(tmp_path, monkeypatch):
-    from calcinosis_kg import artifacts
+    from calcinosis_kg import resources
     from calcinosis_kg.resources import kb_files
 
     copies = []
     for path in kb_files():
         copies.append(tmp_path / path.name)
         copies[-1].write_bytes(path.read_bytes())
-    monkeypatch.setattr(artifacts, "kb_files", lambda: copies)
-    before = artifacts.input_digest()
+    monkeypatch.setattr(resources, "kb_files", lambda: copies)
+    before = resources.input_digest()
     claims = tmp_path / "claims.tsv"
     claims.write_text(claims.read_text(encoding="utf-8").replace("Treatment", "Therapy", 1), encoding="utf-8")
-    assert artifacts.input_digest() != before
+    assert resources.input_digest() != before
 
 
 # --- hostile and unfaithful files: a clear error naming the file, or a warning ---------------------

@@ -75,7 +75,7 @@ def test_installed_wheel_runs_stats(wheel, tmp_path):
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    assert "claims per relation" in done.stdout
+    assert "ckg:treatedBy" in done.stdout
     where = subprocess.run(
         [str(python), "-c", "import calcinosis_kg.resources as r; print(r.resource_dir('kb'))"],
         capture_output=True,

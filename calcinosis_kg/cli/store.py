@@ -72,22 +72,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Read-only SPARQL endpoint. Past --time-limit a query's worker is killed (HTTP 504); "
         "beyond --workers running and --queue waiting queries, HTTP 503 with Retry-After.",
     )
-    p.add_argument("--host", default=DEFAULTS["host"], help="address to bind (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=DEFAULTS["port"], help="port (default: 7878)")
+    p.add_argument("--host", default=DEFAULTS.host, help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=DEFAULTS.port, help="port (default: 7878)")
+    p.add_argument("--workers", type=int, default=DEFAULTS.workers, help="queries run at once (default: 4)")
+    p.add_argument("--queue", type=int, default=DEFAULTS.queue, help="queries that may wait (default: 16)")
     p.add_argument(
-        "--workers", type=int, default=DEFAULTS["workers"], help="queries run at once (default: 4)"
+        "--time-limit", type=float, default=DEFAULTS.time_limit, help="seconds per query (default: 10)"
     )
-    p.add_argument("--queue", type=int, default=DEFAULTS["queue"], help="queries that may wait (default: 16)")
-    p.add_argument(
-        "--time-limit", type=float, default=DEFAULTS["time_limit"], help="seconds per query (default: 10)"
-    )
-    p.add_argument(
-        "--max-rows", type=int, default=DEFAULTS["max_rows"], help="rows per answer (default: 10000)"
-    )
+    p.add_argument("--max-rows", type=int, default=DEFAULTS.max_rows, help="rows per answer (default: 10000)")
     p.add_argument(
         "--max-memory",
         type=int,
-        default=DEFAULTS["max_memory_mib"],
+        default=DEFAULTS.max_memory_mib,
         metavar="MIB",
         help="memory per query worker, in MiB (default: 1024)",
     )
@@ -140,7 +136,7 @@ def run_mappings(args: argparse.Namespace) -> int:
     from ..sssom import declared_prefixes, mappings, to_sssom
 
     graphs = read_release(args.release)
-    prefixes = declared_prefixes(graphs.get("shapes") or _shapes())
+    prefixes = declared_prefixes()
     rows = mappings(merged(select(graphs, "asserted")), prefixes)
     data = to_sssom(rows, prefixes)
     if args.output:

@@ -3,28 +3,35 @@
 ``app`` (Starlette routes, content negotiation), ``pool`` (worker processes killed at the time
 limit), ``worker`` (pyoxigraph queries and result serialization).
 
->>> DEFAULTS["host"], DEFAULTS["port"]
+>>> DEFAULTS.host, DEFAULTS.port
 ('127.0.0.1', 7878)
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DEFAULTS", "canned_queries", "serve"]
+__all__ = ["DEFAULTS", "Defaults", "canned_queries", "serve"]
 
 log = logging.getLogger("calcinosis_kg")
 
-DEFAULTS = {
-    "host": "127.0.0.1",
-    "port": 7878,
-    "workers": 4,
-    "queue": 16,
-    "time_limit": 10.0,
-    "max_rows": 10_000,
-    "max_memory_mib": 1024,
-}
+
+@dataclass(frozen=True)
+class Defaults:
+    """The endpoint's settings when none are given."""
+
+    host: str = "127.0.0.1"
+    port: int = 7878
+    workers: int = 4
+    queue: int = 16
+    time_limit: float = 10.0
+    max_rows: int = 10_000
+    max_memory_mib: int = 1024
+
+
+DEFAULTS = Defaults()
 
 
 def canned_queries() -> list[dict]:
@@ -37,14 +44,14 @@ def canned_queries() -> list[dict]:
 
 
 def serve(
-    host: str = DEFAULTS["host"],
-    port: int = DEFAULTS["port"],
+    host: str = DEFAULTS.host,
+    port: int = DEFAULTS.port,
     dataset: str | Path | None = None,
-    workers: int = DEFAULTS["workers"],
-    queue: int = DEFAULTS["queue"],
-    time_limit: float = DEFAULTS["time_limit"],
-    max_rows: int = DEFAULTS["max_rows"],
-    max_memory_mib: int = DEFAULTS["max_memory_mib"],
+    workers: int = DEFAULTS.workers,
+    queue: int = DEFAULTS.queue,
+    time_limit: float = DEFAULTS.time_limit,
+    max_rows: int = DEFAULTS.max_rows,
+    max_memory_mib: int = DEFAULTS.max_memory_mib,
 ) -> None:
     """Serve ``dataset`` (default: the release's ``calcinosis-kg.nq``) until interrupted."""
     import uvicorn

@@ -63,6 +63,11 @@ def _received(worker: _Worker) -> Answer:
     return answer
 
 
+def _log_failure(task: asyncio.Task) -> None:
+    if task.exception() is not None:
+        log.error("worker restart failed: %s", task.exception())
+
+
 class WorkerPool:
     """Worker processes that each hold the dataset and answer one query at a time."""
 
@@ -79,7 +84,7 @@ class WorkerPool:
         self.max_memory = max_memory
         self.time_limit, self.max_rows = float(time_limit), max_rows
         self._context = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._waiting = 0
         self.killed = 0
@@ -98,7 +103,7 @@ class WorkerPool:
     @property
     def idle(self) -> int:
         """How many workers are free right now."""
-        return self._idle.qsize() if self._idle else 0
+        return self._idle.qsize()
 
     @property
     def waiting(self) -> int:
@@ -142,7 +147,12 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         fd = worker.conn.fileno()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(True)
+
+        loop.add_reader(fd, wake)
         try:
             await asyncio.wait_for(ready, timeout)
         except asyncio.TimeoutError:
@@ -159,9 +169,7 @@ class WorkerPool:
         self._all.discard(worker)
         worker.kill()
         task = asyncio.get_running_loop().create_task(self._spawn())
-        task.add_done_callback(
-            lambda t: t.exception() and log.error("worker restart failed: %s", t.exception())
-        )
+        task.add_done_callback(_log_failure)
 
     async def _spawn(self) -> None:
         worker = _Worker(self._context, self.dataset, self.max_rows, self.max_memory)

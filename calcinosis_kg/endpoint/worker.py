@@ -79,13 +79,16 @@ def execute(store: ox.Store, query: str, accept: list[str], max_rows: int) -> An
         if truncated and GRAPH_TYPES[media] in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
             body = f"# truncated: only the first {max_rows} triples\n".encode() + body
         return Answer(200, media, body, truncated)
-    boolean = isinstance(answer, ox.QueryBoolean)
-    types = {k: v for k, v in RESULT_TYPES.items() if not boolean or v in ("json", "xml")}
+    if isinstance(answer, ox.QueryBoolean):
+        types = {k: v for k, v in RESULT_TYPES.items() if v in ("json", "xml")}
+        media = _choose(accept, types, JSON)
+        if media is None:
+            return _not_acceptable(types)
+        return Answer(200, media, QueryResult("ask", boolean=bool(answer)).serialize(types[media]).encode())
+    types = RESULT_TYPES
     media = _choose(accept, types, JSON)
     if media is None:
         return _not_acceptable(types)
-    if boolean:
-        return Answer(200, media, QueryResult("ask", boolean=bool(answer)).serialize(types[media]).encode())
     result = QueryResult("select", [v.value for v in answer.variables])
     for solution in islice(answer, max_rows + 1):
         cells = ((c, from_oxigraph(solution[c])) for c in result.columns)

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import QueryError
 from ..namespaces import GRAPH
 from .results import QueryResult
-from .terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
+from .terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib, triple_terms
 
 __all__ = ["ENGINES", "GRAPH_BASE", "GRAPH_SELECTIONS", "get_engine"]
 
@@ -74,12 +74,7 @@ class OxigraphEngine:
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
-            triples = []
-            for t in answer:
-                triples.append(
-                    (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
-                )
-            return QueryResult("graph", triples=triples)
+            return QueryResult("graph", triples=[triple_terms(t) for t in answer])
         columns = [v.value for v in answer.variables]
         return _select(columns, answer, lambda row: ((c, from_oxigraph(row[c])) for c in columns), limit)
 

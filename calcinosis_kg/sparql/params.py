@@ -82,6 +82,7 @@ def _term(p: Param, value, resolve) -> Term:
         raise QueryError(f"parameter {p.name!r} has an unknown kind {p.kind!r}")
     if p.kind == "number":
         text = str(value).strip()
+        number: int | float
         try:
             number = int(text)
         except ValueError:

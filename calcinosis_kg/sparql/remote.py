@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from ..errors import QueryError
 from .guard import keywords
 from .results import QueryResult
-from .terms import Term, from_oxigraph
+from .terms import Term, from_oxigraph, triple_terms
 
 __all__ = ["EndpointEngine", "with_values"]
 
@@ -166,7 +166,4 @@ def _triples(payload: bytes, fmt: str) -> QueryResult:
         parsed = list(ox.parse(payload, format=getattr(ox.RdfFormat, fmt)))
     except (SyntaxError, ValueError) as exc:
         raise QueryError(f"the endpoint's answer is not valid RDF ({fmt}): {exc}") from None
-    triples = [
-        (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in parsed
-    ]
-    return QueryResult("graph", triples=triples)
+    return QueryResult("graph", triples=[triple_terms(t) for t in parsed])

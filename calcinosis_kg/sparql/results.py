@@ -145,7 +145,7 @@ class QueryResult:
         from .terms import to_oxigraph
 
         triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in sorted(self.triples)]
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES).decode("utf-8")
+        return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b"").decode("utf-8")
 
 
 def _csv_value(term: Term | None) -> str:

@@ -99,6 +99,14 @@ def _escape_iri(value: str) -> str:
     return "".join(f"\\u{ord(c):04X}" if c in bad or ord(c) < 0x21 else c for c in value)
 
 
+def triple_terms(triple: Any) -> tuple[Term, Term, Term]:
+    """The terms of a pyoxigraph triple."""
+    found = (from_oxigraph(triple.subject), from_oxigraph(triple.predicate), from_oxigraph(triple.object))
+    if None in found:
+        raise ValueError(f"not a triple: {triple}")
+    return found  # type: ignore[return-value]
+
+
 def from_oxigraph(term: Any) -> Term | None:
     """Convert a pyoxigraph term (or None)."""
     if term is None:
