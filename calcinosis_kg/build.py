@@ -23,11 +23,19 @@ from .namespaces import GRAPHS
 from .quality import quality_failures
 from .reasoning import Reasoning, reason
 from .resources import input_digest, shapes_file
-from .serialize import to_bytes, write_atomic, write_quads
+from .serialize import BUILD_MARKER, to_bytes, write_folder, write_quads
 from .validation import Finding, findings, validate
 from .version import __version__
 
-__all__ = ["BuildResult", "build", "build_dataset", "data_store", "named_quads", "reasoned_parts"]
+__all__ = [
+    "BuildResult",
+    "build",
+    "build_dataset",
+    "data_store",
+    "failed_dir",
+    "named_quads",
+    "reasoned_parts",
+]
 
 
 @dataclass
@@ -71,8 +79,10 @@ def build(
 ) -> BuildResult:
     """Load, reason, validate and write the artifacts into ``out_dir``.
 
-    Graph files are written only when the graph is consistent and conforms; the validation
-    report is always written. ``progress(step, seconds)`` is called after each step.
+    ``out_dir`` is replaced whole, never left with a mix of old and new files. A graph that
+    is not consistent, has violations or fails a quality check leaves ``out_dir`` as it was:
+    its report and build information go to :func:`failed_dir` instead.
+    ``progress(step, seconds)`` is called after each step.
     """
     result = BuildResult(out_dir=Path(out_dir))
     clock = _Clock(result.timings, progress)
@@ -99,10 +109,6 @@ def build(
     }
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
-    for name, content in outputs.items():
-        path = result.out_dir / name
-        write_atomic(path, content)
-        result.files.append(path)
     info = {
         "version": __version__,
         "inputs": input_digest() if not data else None,
@@ -114,11 +120,21 @@ def build(
         "counts": result.counts,
         "graphs": {name: str(iri) for name, iri in GRAPHS.items()},
     }
-    info_path = result.out_dir / "build-info.json"
-    write_atomic(info_path, (json.dumps(info, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-    result.files.append(info_path)
+    outputs[BUILD_MARKER] = (json.dumps(info, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    target = result.out_dir if result.ok else failed_dir(result.out_dir)
+    result.files = write_folder(target, outputs)
     clock.start(None)
     return result
+
+
+def failed_dir(out_dir: str | Path) -> Path:
+    """Where a failed build writes its report: ``OUT.failed`` beside ``OUT``.
+
+    >>> failed_dir("dist").name
+    'dist.failed'
+    """
+    out_dir = Path(out_dir)
+    return out_dir.with_name(out_dir.name + ".failed")
 
 
 def build_dataset(*data: str | Path, reasoner: str = "reasonable") -> tuple[bytes, Reasoning]:

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .convert import quads, to_graph
+from .errors import InputError
 from .namespaces import PREFIXES
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "dataset_to_bytes",
     "to_bytes",
     "write_atomic",
+    "write_folder",
     "write_quads",
 ]
 
@@ -171,3 +174,62 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+#: the file every build folder holds, which marks a folder as one the build may replace
+BUILD_MARKER = "build-info.json"
+
+
+def write_folder(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Replace ``folder`` whole by one holding ``files``: the old folder or the new, never a mix.
+
+    The files are written into a new sibling folder, which then takes the old one's place in
+    one atomic exchange (Linux ``renameat2``; elsewhere two renames, between which the folder
+    is briefly absent). Folders left by an interrupted write are removed first. A folder that
+    is not empty and holds no :data:`BUILD_MARKER` is never replaced.
+    """
+    folder = Path(folder).absolute()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / BUILD_MARKER).is_file():
+        raise InputError(
+            f"{folder} is not empty and holds no {BUILD_MARKER}, so it is not replaced: "
+            "give a new or empty folder, or one a build wrote"
+        )
+    for stale in folder.parent.glob(f".{folder.name}.*.tmp"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        for path in [*staging.iterdir(), staging]:  # on disk before the folder takes its place
+            descriptor = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        if folder.exists() and _exchange(staging, folder):
+            shutil.rmtree(staging)  # now the old folder
+        else:
+            if folder.exists():
+                os.rename(folder, staging.with_suffix(".old.tmp"))
+            os.rename(staging, folder)
+            shutil.rmtree(staging.with_suffix(".old.tmp"), ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [folder / name for name in files]
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``); False if unsupported."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    if not hasattr(libc, "renameat2"):
+        return False
+    at_cwd, rename_exchange = -100, 2
+    return libc.renameat2(at_cwd, bytes(first), at_cwd, bytes(second), rename_exchange) == 0

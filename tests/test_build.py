@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from test_cli import UNLINKED_ENTITY
 
 from calcinosis_kg import build
+from calcinosis_kg.errors import InputError
 from calcinosis_kg.namespaces import GRAPHS
-from calcinosis_kg.serialize import write_atomic
+from calcinosis_kg.serialize import write_atomic, write_folder
 
 EXPECTED = {
     "asserted.ttl",
@@ -71,3 +77,63 @@ def test_a_build_folder_serves_queries_when_current(tmp_path, monkeypatch):
     info = tmp_path / "build-info.json"
     info.write_text(info.read_text().replace('"inputs": "', '"inputs": "stale'))
     assert ensure_release() != tmp_path
+
+
+# --- nothing lost: the build folder is replaced whole, or left as it was --------------------------
+
+FILES = {"build-info.json": b'{"new": true}\n', **{f"file-{n}.txt": f"new {n}\n".encode() for n in range(5)}}
+
+
+def old_build(folder):
+    folder.mkdir()
+    (folder / "build-info.json").write_text("{}\n")
+    (folder / "file-0.txt").write_text("old 0\n")
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def contents(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("killed_after", [0, 3, 5])
+def test_a_build_killed_while_writing_leaves_the_old_folder_whole(tmp_path, killed_after):
+    folder = tmp_path / "dist"
+    before = old_build(folder)
+    script = f"""
+import os, signal
+from pathlib import Path
+from calcinosis_kg import serialize
+written = []
+real = Path.write_bytes
+def write_then_die(self, data):
+    if len(written) == {killed_after}:
+        os.kill(os.getpid(), signal.SIGKILL)
+    written.append(self)
+    return real(self, data)
+Path.write_bytes = write_then_die
+serialize.write_folder(Path({str(folder)!r}), {FILES!r})
+"""
+    done = subprocess.run([sys.executable, "-c", script], check=False)
+    assert done.returncode == -signal.SIGKILL
+    assert contents(folder) == before
+    assert write_folder(folder, FILES) and contents(folder) == FILES
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # the interrupted write's folder is gone
+
+
+def test_a_folder_that_no_build_wrote_is_never_replaced(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match=r"holds no build-info\.json"):
+        write_folder(tmp_path, FILES)
+    assert contents(tmp_path) == {"notes.txt": b"mine"}
+
+
+def test_a_failing_build_leaves_the_good_one_as_it_was(tmp_path):
+    good = tmp_path / "dist"
+    assert build(good).ok
+    before = contents(good)
+    bad = tmp_path / "lonely.tsv"
+    bad.write_text(UNLINKED_ENTITY, encoding="utf-8")
+    result = build(good, data=[bad])
+    assert not result.ok and result.quality
+    assert contents(good) == before
+    assert (tmp_path / "dist.failed" / "validation-report.txt").is_file()

@@ -70,7 +70,11 @@ def run_build(args: argparse.Namespace) -> int:
     result = build(args.out, data=args.data, reasoner=args.reasoner, progress=_progress)
     _report(result.errors, result.violations, result.quality)
     if not result.ok:
-        log.warning("build failed: graph files not written; see %s", result.out_dir / "validation-report.txt")
+        log.warning(
+            "build failed: %s left as it was; the report is in %s",
+            result.out_dir,
+            result.files[0].parent / "validation-report.txt",
+        )
         return 1
     log.info(
         "wrote %d files to %s (%d asserted, %d inferred triples)",
