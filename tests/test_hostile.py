@@ -10,7 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from test_server import ask, endpoint, wait_for_answer  # noqa: F401  (the module's server)
+from test_server import (  # noqa: F401  (endpoint: the module's server)
+    RUNAWAY,
+    ask,
+    endpoint,
+    serving,
+    wait_for_answer,
+    wait_for_status,
+)
 
 from calcinosis_kg.artifacts import DATASET_FILE
 from calcinosis_kg.endpoint.app import MAX_BODY_BYTES, MAX_URL_BYTES
@@ -199,3 +206,17 @@ def test_a_query_past_the_memory_limit_stops_only_its_worker(endpoint):  # noqa:
     answer = ask(endpoint, bomb, method="POST", timeout=30)
     assert answer.status_code == 500 and "memory" in answer.text
     assert wait_for_answer(endpoint, 10).status_code == 200
+
+
+def test_runaway_queries_do_not_starve_small_ones(release):
+    """As many runaway queries as workers: spares start, and a small query still answers."""
+    with serving(release, workers=2, spares=2, queue=4, time_limit=6) as url:
+        with ThreadPoolExecutor(2) as pool:
+            runaways = [pool.submit(ask, url, RUNAWAY, timeout=30) for _ in range(2)]
+            wait_for_status(url, 5, workers=3, idle=1)  # one spare, ready while both workers are busy
+            started = time.monotonic()
+            small = ask(url, "ASK { ?s ?p ?o }", timeout=30)
+            waited = time.monotonic() - started
+            assert small.status_code == 200 and waited < 1.0, waited
+            assert [r.result().status_code for r in runaways] == [504, 504]
+        wait_for_status(url, 10, workers=2)  # the spares stop once the pool has idle workers again

@@ -22,9 +22,11 @@ TIME_LIMIT, MAX_ROWS, MAX_MEMORY_MIB = 3.0, 1000, 256
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-@pytest.fixture(scope="module")
-def endpoint(release):
+@contextlib.contextmanager
+def serving(release, **options):
+    """``calcinosis-kg serve`` on a free loopback port with ``options``; yields its /sparql URL."""
     port = free_port()
+    flags = [f"--{key.replace('_', '-')}={value}" for key, value in options.items()]
     process = subprocess.Popen(
         [
             sys.executable,
@@ -34,25 +36,23 @@ def endpoint(release):
             "serve",
             "--port",
             str(port),
-            "--workers",
-            "2",
-            "--queue",
-            "1",
-            "--time-limit",
-            str(TIME_LIMIT),
-            "--max-rows",
-            str(MAX_ROWS),
-            "--max-memory",
-            str(MAX_MEMORY_MIB),
+            *flags,
             "--release",
             str(release),
-        ],
+        ]
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/", process)
         yield f"http://127.0.0.1:{port}/sparql"
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="module")
+def endpoint(release):
+    options = {"workers": 2, "queue": 1, "time_limit": TIME_LIMIT, "max_rows": MAX_ROWS}
+    with serving(release, **options, max_memory=MAX_MEMORY_MIB, spares=0) as url:
+        yield url
 
 
 def ask(url: str, query: str, accept: str = "application/sparql-results+json", method="GET", **kwargs):

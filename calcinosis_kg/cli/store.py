@@ -87,6 +87,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="MIB",
         help="memory per query worker, in MiB (default: 1024)",
     )
+    p.add_argument(
+        "--spares",
+        type=int,
+        default=DEFAULTS.spares,
+        help="extra workers started while every worker is busy (default: 4)",
+    )
     _release(p)
     p.set_defaults(run=run_serve)
 
@@ -205,5 +211,6 @@ def run_serve(args: argparse.Namespace) -> int:
         args.time_limit,
         args.max_rows,
         args.max_memory,
+        args.spares,
     )
     return 0

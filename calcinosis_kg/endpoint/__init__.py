@@ -25,6 +25,7 @@ class Defaults:
     host: str = "127.0.0.1"
     port: int = 7878
     workers: int = 4
+    spares: int = 4
     queue: int = 16
     time_limit: float = 10.0
     max_rows: int = 10_000
@@ -52,6 +53,7 @@ def serve(
     time_limit: float = DEFAULTS.time_limit,
     max_rows: int = DEFAULTS.max_rows,
     max_memory_mib: int = DEFAULTS.max_memory_mib,
+    spares: int = DEFAULTS.spares,
 ) -> None:
     """Serve ``dataset`` (default: the release's ``calcinosis-kg.nq``) until interrupted."""
     import uvicorn
@@ -68,6 +70,7 @@ def serve(
         time_limit=time_limit,
         max_rows=max_rows,
         max_memory=max_memory_mib * 2**20,
+        spares=spares,
     )
     log.info("serving %s at http://%s:%d/sparql", dataset, host, port)
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)

@@ -93,7 +93,7 @@ def create_app(dataset: str | Path, queries: list[dict] | None = None, **pool_op
 
     async def status(request: Request) -> Response:
         return JSONResponse(
-            {"workers": pool.size, "idle": pool.idle, "waiting": pool.waiting, "killed": pool.killed}
+            {"workers": pool.workers, "idle": pool.idle, "waiting": pool.waiting, "killed": pool.killed}
         )
 
     app = Starlette(

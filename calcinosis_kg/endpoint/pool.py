@@ -1,7 +1,9 @@
 """A pool of query worker processes that are killed and replaced at the time limit.
 
-At most ``size`` queries run at once; up to ``queue`` more wait for a free worker (for at most
-the time limit), and any beyond that are refused at once (:class:`Busy`, HTTP 503).
+``size`` workers are kept ready. When a query takes the last idle one, a spare starts in the
+background (up to ``spares`` of them), so that long queries leave room for short ones; a
+spare that is no longer needed stops. Up to ``queue`` queries wait for a free worker (for at
+most the time limit), and any beyond that are refused at once (:class:`Busy`, HTTP 503).
 
 >>> pool = WorkerPool("calcinosis-kg.nq", size=2, queue=4)
 >>> pool.size, pool.queue, pool.time_limit
@@ -79,8 +81,9 @@ class WorkerPool:
         time_limit: float = 10.0,
         max_rows: int = 10_000,
         max_memory: int | None = None,
+        spares: int = 0,
     ):
-        self.dataset, self.size, self.queue = str(dataset), size, queue
+        self.dataset, self.size, self.queue, self.spares = str(dataset), size, queue, spares
         self.max_memory = max_memory
         self.time_limit, self.max_rows = float(time_limit), max_rows
         self._context = multiprocessing.get_context("spawn")
@@ -99,6 +102,11 @@ class WorkerPool:
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
+
+    @property
+    def workers(self) -> int:
+        """How many workers run or start right now."""
+        return len(self._all)
 
     @property
     def idle(self) -> int:
@@ -124,6 +132,8 @@ class WorkerPool:
             raise Busy(f"no worker became free within {self.time_limit:g} s") from None
         finally:
             self._waiting -= 1
+        if self._idle.empty() and len(self._all) < self.size + self.spares:
+            self._start_in_background()
         try:
             worker.conn.send((query, accept))
             while True:
@@ -138,7 +148,10 @@ class WorkerPool:
         except BaseException:
             self._retire(worker)
             raise
-        self._idle.put_nowait(worker)
+        if len(self._all) > self.size and not self._idle.empty():
+            self._stop(worker)  # a spare no longer needed
+        else:
+            self._idle.put_nowait(worker)
         return answer
 
     async def _readable(self, worker: _Worker, timeout: float) -> bool:
@@ -166,8 +179,15 @@ class WorkerPool:
     def _retire(self, worker: _Worker) -> None:
         """Kill a worker whose query is abandoned and start a replacement in the background."""
         self.killed += 1
+        self._stop(worker)
+        if len(self._all) < self.size or self._idle.empty():
+            self._start_in_background()
+
+    def _stop(self, worker: _Worker) -> None:
         self._all.discard(worker)
         worker.kill()
+
+    def _start_in_background(self) -> None:
         task = asyncio.get_running_loop().create_task(self._spawn())
         task.add_done_callback(_log_failure)
 
