@@ -220,3 +220,10 @@ def test_runaway_queries_do_not_starve_small_ones(release):
             assert small.status_code == 200 and waited < 1.0, waited
             assert [r.result().status_code for r in runaways] == [504, 504]
         wait_for_status(url, 10, workers=2)  # the spares stop once the pool has idle workers again
+
+
+def test_deep_nesting_is_a_clear_error_on_every_engine(dataset):
+    text = "ASK { FILTER" + "(" * 30 + "true" + ")" * 30 + " }"
+    assert run_query(text, dataset=dataset).boolean is True
+    with pytest.raises(QueryError, match="nested too deeply for the rdflib engine"):
+        run_query(text, engine="rdflib", dataset=dataset)

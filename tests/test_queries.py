@@ -358,3 +358,37 @@ def test_headers_are_complete():
 def test_json_results_format(dataset):
     data = json.loads(run(dataset, "sources").serialize("json"))
     assert data["head"]["vars"] == ["source", "identifier", "title", "relation", "claims"]
+
+
+@pytest.fixture
+def odd_endpoint():
+    """A loopback server that answers HTML to /html and nothing, for a long time, to /slow."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path.startswith("/slow"):
+                time.sleep(3)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html><body>Welcome to a web server</body></html>")
+
+        def log_message(self, *args):
+            return None
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_an_endpoint_that_answers_no_sparql_is_a_clear_error(odd_endpoint):
+    with pytest.raises(QueryError, match=r"answered text/html, not SPARQL results: <html><body>Welcome"):
+        run_query("ASK { ?s ?p ?o }", endpoint=odd_endpoint + "/html")
+
+
+def test_an_endpoint_that_does_not_answer_in_time_is_said_to_time_out(odd_endpoint):
+    started = time.monotonic()
+    with pytest.raises(QueryError, match=r"ran out of time|timed out"):
+        run_query("ASK { ?s ?p ?o }", endpoint=odd_endpoint + "/slow", timeout=1)
+    assert time.monotonic() - started < 2.5

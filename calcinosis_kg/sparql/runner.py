@@ -135,6 +135,10 @@ def _run(runner, text, graph, bindings, limit, ad_hoc) -> QueryResult:
         return runner.run(text, graph, bindings, limit)
     except QueryError:
         raise
+    except RecursionError:
+        raise QueryError(
+            f"the query is nested too deeply for the {runner.name} engine; try --engine oxigraph"
+        ) from None
     except Exception as exc:
         raise QueryError(f"{type(exc).__name__}: {exc}") from None
 
