@@ -227,3 +227,18 @@ def test_deep_nesting_is_a_clear_error_on_every_engine(dataset):
     assert run_query(text, dataset=dataset).boolean is True
     with pytest.raises(QueryError, match="nested too deeply for the rdflib engine"):
         run_query(text, engine="rdflib", dataset=dataset)
+
+
+def test_a_client_that_sends_its_body_slowly_is_cut_off(release):
+    import socket
+
+    with serving(release, workers=1, spares=0, request_timeout=1) as url:
+        port = int(url.split(":")[2].split("/")[0])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 100\r\n\r\nASK"
+            )
+            started = time.monotonic()
+            answer = conn.recv(1000)
+            assert answer.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 3

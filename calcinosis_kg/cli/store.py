@@ -93,6 +93,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=DEFAULTS.spares,
         help="extra workers started while every worker is busy (default: 4)",
     )
+    p.add_argument(
+        "--request-timeout",
+        type=float,
+        default=DEFAULTS.request_seconds,
+        metavar="SECONDS",
+        help="time a client may take to send its request body (default: 10)",
+    )
     _release(p)
     p.set_defaults(run=run_serve)
 
@@ -212,5 +219,6 @@ def run_serve(args: argparse.Namespace) -> int:
         args.max_rows,
         args.max_memory,
         args.spares,
+        args.request_timeout,
     )
     return 0

@@ -26,6 +26,7 @@ class Defaults:
     port: int = 7878
     workers: int = 4
     spares: int = 4
+    request_seconds: float = 10.0
     queue: int = 16
     time_limit: float = 10.0
     max_rows: int = 10_000
@@ -54,6 +55,7 @@ def serve(
     max_rows: int = DEFAULTS.max_rows,
     max_memory_mib: int = DEFAULTS.max_memory_mib,
     spares: int = DEFAULTS.spares,
+    request_seconds: float = DEFAULTS.request_seconds,
 ) -> None:
     """Serve ``dataset`` (default: the release's ``calcinosis-kg.nq``) until interrupted."""
     import uvicorn
@@ -71,6 +73,15 @@ def serve(
         max_rows=max_rows,
         max_memory=max_memory_mib * 2**20,
         spares=spares,
+        request_seconds=request_seconds,
     )
     log.info("serving %s at http://%s:%d/sparql", dataset, host, port)
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+        timeout_keep_alive=5,  # idle connections are closed
+        limit_concurrency=64 * (workers + spares + queue),  # beyond, 503 before any work
+    )

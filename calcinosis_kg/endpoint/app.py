@@ -13,6 +13,7 @@ Too many queries at once: 503 with ``Retry-After``; past the time limit: 504.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 from pathlib import Path
@@ -51,8 +52,11 @@ def accepted(header: str | None) -> list[str]:
     return [media for _, _, media in sorted(ranked)]
 
 
-def create_app(dataset: str | Path, queries: list[dict] | None = None, **pool_options) -> Starlette:
-    """The ASGI application over the N-Quads ``dataset``; ``queries`` fills the home page."""
+def create_app(
+    dataset: str | Path, queries: list[dict] | None = None, request_seconds: float = 10.0, **pool_options
+) -> Starlette:
+    """The ASGI application over the N-Quads ``dataset``; ``queries`` fills the home page; a
+    request body that takes longer than ``request_seconds`` to arrive gets 408."""
     pool = WorkerPool(dataset, **pool_options)
 
     @contextlib.asynccontextmanager
@@ -64,7 +68,7 @@ def create_app(dataset: str | Path, queries: list[dict] | None = None, **pool_op
             await pool.close()
 
     async def sparql(request: Request) -> Response:
-        query, refusal = await _read_query(request)
+        query, refusal = await _read_query(request, request_seconds)
         if refusal is not None:
             return refusal
         try:
@@ -108,7 +112,7 @@ def create_app(dataset: str | Path, queries: list[dict] | None = None, **pool_op
     return app
 
 
-async def _read_query(request: Request) -> tuple[str, Response | None]:
+async def _read_query(request: Request, seconds: float) -> tuple[str, Response | None]:
     """The query text of a request, or the response refusing it."""
     if len(request.scope.get("query_string", b"")) > MAX_URL_BYTES:
         return "", _text(
@@ -123,7 +127,10 @@ async def _read_query(request: Request) -> tuple[str, Response | None]:
             return "", _text(
                 415, "POST a query as application/sparql-query or as a urlencoded form with 'query'."
             )
-        body = await _body(request)
+        try:
+            body = await asyncio.wait_for(_body(request), seconds)
+        except asyncio.TimeoutError:
+            return "", _text(408, f"the request body did not arrive within {seconds:g} s.")
         if body is None:
             return "", _text(413, f"the request body is too large (at most {MAX_BODY_BYTES:,} bytes).")
         if kind == "application/sparql-query":
