@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from calcinosis_kg.cli import main
+from calcinosis_kg.sparql import list_queries
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def test_queries_lists_every_query(cli):
 
 
 def test_types_table_and_formats(cli):
-    code, out, _ = cli("query", "types")
+    code, out, _ = cli("query", "types", "--wide")
     assert code == 0 and "dystrophic calcinosis" in out and out.splitlines()[1].startswith("---")
     _, out, _ = cli("query", "types", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -103,3 +104,18 @@ def test_cold_start_is_fast(release):
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True)
     assert time.perf_counter() - started < 2.0  # 1 s on an idle machine; slack for a busy CI
+
+
+@pytest.mark.parametrize("name", [q["name"] for q in list_queries(qc=False) if not q.get("params")])
+def test_every_table_fits_a_100_column_terminal(cli, monkeypatch, name):
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, _ = cli("query", name)
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= 100
+    body = out.split("\n", 2)[2]
+    assert "calcinosis-kg/entity/" not in body and "calcinosis-kg/ontology/" not in body  # CURIEs
+
+
+def test_wide_tables_keep_each_row_on_one_line(cli):
+    _, out, _ = cli("query", "types", "--wide", "--format", "table")
+    _, csv_out, _ = cli("query", "types", "--format", "csv")
+    assert len(out.splitlines()) == len(csv_out.splitlines()) + 1  # header, rule, rows

@@ -36,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--format", default="table", choices=FORMATS, help="output format (default: table)")
     p.add_argument(
+        "--wide", action="store_true", help="table cells in full on one line, however wide the terminal"
+    )
+    p.add_argument(
         "--graph",
         default="all",
         choices=["all", "asserted", "inferred"],
@@ -113,7 +116,7 @@ def run_query_command(args: argparse.Namespace) -> int:
         raise CalcinosisKGError(
             f"--format {fmt} is for CONSTRUCT and DESCRIBE queries; use table, csv, tsv, json or xml"
         )
-    sys.stdout.write(result.serialize(fmt))
+    sys.stdout.write(result.serialize(fmt, wide=args.wide))
     if result.truncated:
         print(f"calcinosis-kg: the answer was cut at {args.limit} rows (--limit)", file=sys.stderr)
     if args.name and args.name.startswith("qc/") and result.kind == "select" and result.rows:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import textwrap
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -63,13 +65,19 @@ class QueryResult:
             return set(self.triples)
         return {tuple(row.get(c) for c in self.columns) for row in self.rows}
 
-    def serialize(self, fmt: str = "table") -> str:
-        """The result in ``fmt``: table, csv, tsv, json, xml; turtle or nt for graphs."""
+    def serialize(self, fmt: str = "table", wide: bool = False) -> str:
+        """The result in ``fmt``: table (``wide``: one line per row), csv, tsv, json, xml; turtle or
+        nt for graphs."""
         if self.kind == "graph":
             return self.to_ntriples() if fmt == "nt" else self.to_turtle()
         if fmt == "json":
             return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
-        writer = {"table": self.to_table, "csv": self.to_csv, "tsv": self.to_tsv, "xml": self.to_xml}
+        writer = {
+            "table": lambda: self.to_table(wide=wide),
+            "csv": self.to_csv,
+            "tsv": self.to_tsv,
+            "xml": self.to_xml,
+        }
         if fmt not in writer:
             raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
         text = writer[fmt]()
@@ -123,15 +131,36 @@ class QueryResult:
         parts.append("  </results>\n</sparql>\n")
         return "".join(parts)
 
-    def to_table(self, width: int = 60) -> str:
-        """A text table for people: IRIs shortened to CURIEs, long cells cut at ``width``."""
+    def to_table(self, width: int | None = None, wide: bool = False) -> str:
+        """A text table for people, at most ``width`` characters wide (default: the terminal's).
+
+        IRIs are shown as CURIEs and columns empty in every row are left out. Cells that do not
+        fit wrap within their column, the widest columns giving way first; ``wide`` keeps every
+        cell on one line, whatever the width.
+
+        >>> r = QueryResult("select", ["a", "b"], [{"a": Term.literal("one two three four")}])
+        >>> print(r.to_table(width=12))
+        a
+        ------------
+        one two
+        three four
+        """
         if self.kind == "ask":
             return "true" if self.boolean else "false"
-        cells = [[_short(row.get(c), width) for c in self.columns] for row in self.rows]
-        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(self.columns)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=False)).rstrip()]
+        columns = [
+            c for c in self.columns if any(row.get(c) is not None for row in self.rows)
+        ] or self.columns
+        cells = [[_cell(row.get(c)) for c in columns] for row in self.rows]
+        texts = [[c, *(r[i] for r in cells)] for i, c in enumerate(columns)]
+        if wide:
+            widths = [max(len(text) for text in column) for column in texts]
+        else:
+            total = width or shutil.get_terminal_size((100, 24)).columns
+            widths = _fit(texts, total - 2 * (len(columns) - 1))
+        lines = _rows(columns, widths)
         lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=False)).rstrip() for r in cells]
+        for row in cells:
+            lines += _rows(row, widths)
         return "\n".join(lines)
 
     def to_ntriples(self) -> str:
@@ -174,11 +203,43 @@ def _xml_term(term: Term) -> str:
     return f"<literal>{escape(term.value)}</literal>"
 
 
-def _short(term: Term | None, width: int) -> str:
+def _cell(term: Term | None) -> str:
+    """A cell's text: a CURIE for an IRI, the value otherwise, on one line."""
     if term is None:
         return ""
-    text = term.value
-    if term.kind == "uri":
-        text = curie(text)
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return " ".join((curie(term.value) if term.kind == "uri" else term.value).split())
+
+
+def _fit(columns: list[list[str]], room: int) -> list[int]:
+    """Column widths within ``room`` for the texts of each column (its header first).
+
+    A column keeps its longest word whole where it can (up to 30 characters); the room left
+    goes to the columns that want more, the widest giving way first.
+    """
+    natural = [max(len(text) for text in column) for column in columns]
+    if sum(natural) <= room:
+        return natural
+    words = [
+        min(30, max(len(word) for text in column for word in text.split() or [""])) for column in columns
+    ]
+    least = [min(n, max(w, 4)) for n, w in zip(natural, words, strict=True)]
+    if sum(least) > room:  # even whole words do not fit: cut every column to one cap
+        least = [4] * len(columns)
+    cap = max(natural)
+    while cap > 0 and sum(max(m, min(n, cap)) for m, n in zip(least, natural, strict=True)) > room:
+        cap -= 1
+    return [max(m, min(n, cap)) for m, n in zip(least, natural, strict=True)]
+
+
+def _rows(values: list[str], widths: list[int]) -> list[str]:
+    """The lines of one table row, each value wrapped within its column's width."""
+    wrapped = [
+        textwrap.wrap(v, w) or [""] for v, w in zip(values, widths, strict=True)
+    ]
+    height = max(len(parts) for parts in wrapped)
+    return [
+        "  ".join(
+            (parts[i] if i < len(parts) else "").ljust(w) for parts, w in zip(wrapped, widths, strict=True)
+        ).rstrip()
+        for i in range(height)
+    ]
