@@ -133,8 +133,9 @@ def test_contradiction_fails_build_and_keeps_previous_output(tmp_path, capsys):
     assert main(["--quiet", "build", "--out", str(out), "--data", str(clash)]) == 1
     assert "contradiction:" in capsys.readouterr().err
     assert (out / "merged.nt").read_bytes() == before
-    assert json.loads((out / "build-info.json").read_text())["ok"] is False
-    assert not list(out.glob(".*.tmp"))
+    assert json.loads((out / "build-info.json").read_text())["ok"] is True  # the previous build's
+    assert json.loads((tmp_path / "dist.failed" / "build-info.json").read_text())["ok"] is False
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_reason_prints_inferred_turtle(capsys):
