@@ -13,7 +13,7 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-__all__ = ["BASE", "CKG", "CLAIM", "EVIDENCE", "GRAPH", "KB", "PREFIXES", "SHAPES", "SOURCE"]
+__all__ = ["BASE", "CKG", "CLAIM", "CORROBORATION", "EVIDENCE", "GRAPH", "KB", "PREFIXES", "SHAPES", "SOURCE"]
 
 BASE = "https://w3id.org/calcinosis-kg/"
 
@@ -121,12 +121,44 @@ class CKG(DefinedNamespace):
     listItem: URIRef
     hedging: URIRef
     reliability: URIRef
+    paragraph: URIRef
+    # assessment and corroboration
+    AssessmentStatus: URIRef
+    Corroborated: URIRef
+    SeveralSources: URIRef
+    SingleSource: URIRef
+    Hedged: URIRef
+    Disputed: URIRef
+    Doubtful: URIRef
+    status: URIRef
+    statusRank: URIRef
+    sourceCount: URIRef
+    knowledgeLevel: URIRef
+    agentType: URIRef
+    evidenceCode: URIRef
+    ReferenceCorroboration: URIRef
+    corroboratedBy: URIRef
+    agrees: URIRef
+    reference: URIRef
+    # treatment effects
+    TreatmentEffect: URIRef
+    ActsOnDeposits: URIRef
+    RemovesDeposits: URIRef
+    ReducesDeposits: URIRef
+    BreaksUpDeposits: URIRef
+    PreventsNewDeposits: URIRef
+    RelievesSymptoms: URIRef
+    TreatsUnderlyingCondition: URIRef
+    NoDirectEffectOnDeposits: URIRef
+    EffectNotStated: URIRef
+    treatmentEffect: URIRef
 
 
 KB = Namespace(BASE + "entity/")
 CLAIM = Namespace(BASE + "claim/")
 EVIDENCE = Namespace(BASE + "evidence/")
 SOURCE = Namespace(BASE + "source/")
+CORROBORATION = Namespace(BASE + "corroboration/")
 GRAPH = Namespace(BASE + "graph/")
 SHAPES = Namespace(BASE + "shapes/")
 
@@ -136,6 +168,7 @@ PREFIXES = {
     "claim": CLAIM,
     "ev": EVIDENCE,
     "src": SOURCE,
+    "cor": CORROBORATION,
     "obo": Namespace("http://purl.obolibrary.org/obo/"),
     "biolink": Namespace("https://w3id.org/biolink/vocab/"),
     "schema": Namespace("https://schema.org/"),
