@@ -66,6 +66,8 @@ HPO_EVIDENCE = {"TAS": "ECO:0000304", "PCS": "ECO:0006017", "IEA": "ECO:0000501"
 RESOURCES = {"hpoa": ("ORPHA", "OMIM"), "DOID": ("DOID",), "HP": ("HP",), "MONDO": ("MONDO",)}
 #: Prefixes written as the HPO annotations write them, and the prefix of the graph they stand for.
 REFERENCE_ALIASES = {"ORPHA": "ORDO"}
+#: The evidence-code namespace (ECO is an evidence vocabulary, not a mapping target of the shapes).
+EVIDENCE_PREFIXES = {"ECO": "http://purl.obolibrary.org/obo/ECO_"}
 TREATMENT_RELATION = "treatedBy"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 MAPPING_PREDICATES = tuple(f"skos:{kind}Match" for kind in ("exact", "close", "broad", "narrow", "related"))
@@ -575,7 +577,7 @@ class _Compiler:
             self._add(row.origin, node, ckg + "treatmentEffect", effect)
         code = self.sources[row.get("source")].get("evidence_code")
         if code:
-            iri = self._curie(self.sources[row.get("source")], "evidence_code", code)
+            iri = self._curie(self.sources[row.get("source")], "evidence_code", code, EVIDENCE_PREFIXES)
             if iri is not None:
                 self._add(row.origin, node, ckg + "evidenceCode", ox.NamedNode(iri))
 
@@ -727,7 +729,7 @@ class _Compiler:
                 row.origin,
                 node,
                 ckg + "evidenceCode",
-                ox.NamedNode(self.prefixes["ECO"] + HPO_EVIDENCE[code][4:]),
+                ox.NamedNode(EVIDENCE_PREFIXES["ECO"] + HPO_EVIDENCE[code][4:]),
             )
         self.agreement.setdefault(name, set()).add(agrees)
 
