@@ -54,6 +54,21 @@ OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 CONFLICT = BASE + "conflict/"
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+#: The assessment statuses from the highest rank to the lowest (see :meth:`_Compiler._assess`).
+STATUSES = ("Corroborated", "SeveralSources", "SingleSource", "Hedged", "Disputed", "Doubtful")
+#: What every claim read from a source's text is, in the Biolink enumerations.
+KNOWLEDGE_LEVEL = "https://w3id.org/biolink/vocab/KnowledgeLevelEnum#knowledge_assertion"
+AGENT_TYPE = "https://w3id.org/biolink/vocab/AgentTypeEnum#manual_agent"
+#: ECO classes of the evidence codes of HPO annotations (ECO release 2024-07-19).
+HPO_EVIDENCE = {"TAS": "ECO:0000304", "PCS": "ECO:0006017", "IEA": "ECO:0000501"}
+#: The resources a corroboration may cite, and the prefix of their identifiers in the tables.
+RESOURCES = {"hpoa": ("ORPHA", "OMIM"), "DOID": ("DOID",), "HP": ("HP",), "MONDO": ("MONDO",)}
+#: Prefixes written as the HPO annotations write them, and the prefix of the graph they stand for.
+REFERENCE_ALIASES = {"ORPHA": "ORDO"}
+#: The evidence-code namespace (ECO is an evidence vocabulary, not a mapping target of the shapes).
+EVIDENCE_PREFIXES = {"ECO": "http://purl.obolibrary.org/obo/ECO_"}
+TREATMENT_RELATION = "treatedBy"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 MAPPING_PREDICATES = tuple(f"skos:{kind}Match" for kind in ("exact", "close", "broad", "narrow", "related"))
 
@@ -74,12 +89,17 @@ def _columns(spec: str) -> tuple[Column, ...]:
 
 #: The columns of each kind of table. An optional column may be left out of the header.
 COLUMNS = {
-    "sources": _columns("id! title! publisher label! definition! reliability"),
+    "sources": _columns("id! title! publisher label! definition! reliability evidence_code"),
     "entities": _columns("id! category!* label definition synonyms* parents* source*"),
     "claims": _columns(
-        "subject! relation! object! source! passage section! list_item excerpt! hedging context*"
+        "subject! relation! object! source! passage section paragraph list_item excerpt! hedging context*"
+        " effect*"
     ),
-    "conflicts": _columns("id! kind! label! concerns!* comment!"),
+    "conflicts": _columns("id! kind! label! concerns!* comment! reference*"),
+    "corroboration": _columns(
+        "claim! agreement! reference! reference_label! resource! phenotype phenotype_label frequency"
+        " evidence_code publication comment!"
+    ),
     "mappings": _columns(
         "subject_id! subject_label predicate_id! object_id! object_label mapping_justification! comment"
     ),
@@ -91,6 +111,7 @@ KB_TABLES = {
     "claims.tsv": "claims",
     "conflicts.tsv": "conflicts",
     "mappings.sssom.tsv": "mappings",
+    "corroboration.tsv": "corroboration",
 }
 #: The columns each kb table is sorted by (an empty passage counts as 1).
 SORT_KEYS = {
@@ -99,6 +120,7 @@ SORT_KEYS = {
     "claims": ("relation", "subject", "object", "source", "passage"),
     "conflicts": ("id",),
     "mappings": ("subject_id", "predicate_id", "object_id"),
+    "corroboration": ("claim", "reference", "phenotype"),
 }
 #: The tables a curator may contribute with ``--data``, recognised by their header.
 CONTRIBUTED = ("claims", "entities")
@@ -267,12 +289,15 @@ class _Vocabulary:
         self.relations = {RDFS + "subClassOf"}
         self.labels: dict[str, str] = {}
         self.parents: set[tuple[str, str]] = set()
+        self.effects: set[str] = set()
         for quad in quads:
             if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
                 continue
             s, p, o = quad.subject.value, quad.predicate.value, quad.object.value
             if p == RDF + "type" and o in (OWL + "Class", OWL + "ObjectProperty") and s.startswith(ckg):
                 (self.classes if o == OWL + "Class" else self.relations).add(s)
+            elif p == RDF + "type" and o == ckg + "TreatmentEffect":
+                self.effects.add(s)
             elif p == RDFS + "label":
                 self.labels[s] = o
             elif p == RDFS + "subClassOf":
@@ -317,13 +342,21 @@ def _local(iri: str) -> str:
     return re.split(r"[/#]", iri)[-1]
 
 
+class _Passage(NamedTuple):
+    """An evidence passage of a claim: its node, its source id and whether the source hedges it."""
+
+    node: ox.NamedNode
+    source: str
+    hedged: bool
+
+
 class _Claim(NamedTuple):
-    """A claim and its evidence passages, each with the contexts its row names."""
+    """A claim and its evidence passages."""
 
     subject: ox.NamedNode
     relation: ox.NamedNode
     object: ox.NamedNode
-    passages: list[tuple[ox.NamedNode, list[ox.NamedNode]]]
+    passages: list[_Passage]
 
 
 class _Compiler:
@@ -335,6 +368,8 @@ class _Compiler:
         self.out: dict[str, list[ox.Quad]] = {"kb": [], "data": []}
         self.claims: dict[tuple[str, str], _Claim] = {}  # by claim name and origin
         self.evidence: dict[str, Row] = {}
+        self.issues: dict[str, set[str]] = {}  # claim name -> local names of the issue kinds
+        self.agreement: dict[str, set[bool]] = {}  # claim name -> what the references say
         if seeds is None:
             _say_no_seeds()
         elif not seeds.is_dir():
@@ -349,9 +384,13 @@ class _Compiler:
             self._entity(row)
         for row in tables["claims"]:
             self._claim_row(row)
-        self._claims()
         for row in self._unique(tables["conflicts"], "conflict id"):
             self._conflict(row)
+        for row in self._unique(
+            tables["corroboration"], "corroboration", ("claim", "reference", "phenotype")
+        ):
+            self._corroboration(row)
+        self._claims()
         self._mappings(tables["mappings"])
 
     # -- identifiers and cells -------------------------------------------------------------
@@ -500,7 +539,13 @@ class _Compiler:
         target = self._entity_iri(row, "object", row.get("object"))
         source = self._source_iri(row, "source", row.get("source"))
         contexts = [self._entity_iri(row, "context", value) for value in row.values("context")]
+        effects = self._effects(row, relation)
         passage, list_item = self._number(row, "passage") or 1, self._number(row, "list_item")
+        paragraph = self._number(row, "paragraph")
+        if bool(row.get("section").strip()) == (paragraph is not None):
+            self.problems.add(
+                row, "section", "give the source's own heading (section) or, without one, the paragraph"
+            )
         self._check_excerpt(row)
         if subject is None or relation is None or target is None or source is None or None in contexts:
             return
@@ -517,12 +562,38 @@ class _Compiler:
             return
         node = ox.NamedNode(PREFIXES["ev"] + evidence)
         claim = self.claims.setdefault((name, row.origin), _Claim(subject, relation, target, []))
-        claim.passages.append((node, [c for c in contexts if c is not None]))
+        claim.passages.append(_Passage(node, row.get("source"), bool(row.get("hedging").strip())))
         self._add(row.origin, node, RDF + "type", ox.NamedNode(ckg + "Evidence"))
         self._add(row.origin, node, ckg + "fromSource", source)
         self._text(row, node, {c: ckg + c for c in ("excerpt", "section", "hedging")}, language=None)
-        if list_item is not None:
-            self._add(row.origin, node, ckg + "listItem", ox.Literal(str(list_item), datatype=XSD_INTEGER))
+        for column, number in (("listItem", list_item), ("paragraph", paragraph)):
+            if number is not None:
+                self._add(row.origin, node, ckg + column, ox.Literal(str(number), datatype=XSD_INTEGER))
+        for value in contexts:
+            if value is not None:
+                self._add(row.origin, node, ckg + "context", value)
+        for effect in effects:
+            self._add(row.origin, node, ckg + "treatmentEffect", effect)
+        code = self.sources[row.get("source")].get("evidence_code")
+        if code:
+            iri = self._curie(self.sources[row.get("source")], "evidence_code", code, EVIDENCE_PREFIXES)
+            if iri is not None:
+                self._add(row.origin, node, ckg + "evidenceCode", ox.NamedNode(iri))
+
+    def _effects(self, row: Row, relation: ox.NamedNode | None) -> list[ox.NamedNode]:
+        """The effects of a passage: only a treatment claim has them (``EffectNotStated`` by default)."""
+        ckg = PREFIXES["ckg"]
+        treatment = relation is not None and relation.value == ckg + TREATMENT_RELATION
+        if row.values("effect") and not treatment:
+            self.problems.add(row, "effect", f"only a ckg:{TREATMENT_RELATION} passage has treatment effects")
+            return []
+        if not treatment:
+            return []
+        effects = [
+            self._term(row, "effect", value, self.vocabulary.effects, "treatment effect")
+            for value in row.values("effect") or ["ckg:EffectNotStated"]
+        ]
+        return [effect for effect in effects if effect is not None]
 
     def _states_a_parent(self, row: Row, subject: ox.NamedNode, parent: ox.NamedNode) -> bool:
         """A subclass claim names a parent of the entities table (for a ckg: class, of the ontology)."""
@@ -554,16 +625,30 @@ class _Compiler:
     def _claims(self) -> None:
         """The direct edge and the claim node of each claim, in each origin that has rows for it."""
         ckg = PREFIXES["ckg"]
+        passages: dict[str, list[_Passage]] = {}
+        for (name, _), claim in self.claims.items():
+            passages.setdefault(name, []).extend(claim.passages)
         for (name, origin), claim in self.claims.items():
             node = ox.NamedNode(PREFIXES["claim"] + name)
             self._add(origin, claim.subject, claim.relation.value, claim.object)
             self._add(origin, node, RDF + "type", ox.NamedNode(ckg + "Claim"))
             for predicate, value in zip(("subject", "predicate", "object"), claim[:3], strict=False):
                 self._add(origin, node, RDF + predicate, value)
-            for evidence, contexts in claim.passages:
-                self._add(origin, node, ckg + "hasEvidence", evidence)
-                for context in contexts:
-                    self._add(origin, node, ckg + "context", context)
+            for passage in claim.passages:
+                self._add(origin, node, ckg + "hasEvidence", passage.node)
+            if origin == "data" or (name, "data") not in self.claims:  # one assessment per claim
+                sources = {passage.source for passage in passages[name]}
+                status = _assess(
+                    len(sources),
+                    all(passage.hedged for passage in passages[name]),
+                    self.issues.get(name, set()),
+                    self.agreement.get(name, set()),
+                )
+                self._add(origin, node, ckg + "status", ox.NamedNode(ckg + status))
+                count = ox.Literal(str(len(sources)), datatype=XSD_INTEGER)
+                self._add(origin, node, ckg + "sourceCount", count)
+                self._add(origin, node, ckg + "knowledgeLevel", ox.NamedNode(KNOWLEDGE_LEVEL))
+                self._add(origin, node, ckg + "agentType", ox.NamedNode(AGENT_TYPE))
 
     def _conflict(self, row: Row) -> None:
         if not _SLUG.fullmatch(row.get("id")):
@@ -575,15 +660,77 @@ class _Compiler:
             self._add(row.origin, node, RDF + "type", kind)
         self._text(row, node, {"label": RDFS + "label", "comment": RDFS + "comment"})
         claims = {name for name, _ in self.claims}
+        for value in row.values("reference"):
+            iri = self._curie(row, "reference", value)
+            if iri is not None:
+                self._add(row.origin, node, DCTERMS + "references", ox.NamedNode(iri))
         for name in row.values("concerns"):
             if name in claims:
                 self._add(
                     row.origin, node, PREFIXES["ckg"] + "concerns", ox.NamedNode(PREFIXES["claim"] + name)
                 )
+                if kind is not None:
+                    self.issues.setdefault(name, set()).add(_local(kind.value))
             else:
                 self.problems.add(
                     row, "concerns", f"unknown claim {name!r} (SUBJECT--PREDICATE--OBJECT of a claims row)"
                 )
+
+    def _corroboration(self, row: Row) -> None:
+        """A curated reference that agrees or disagrees with a claim: evidence apart from the web excerpts."""
+        ckg, name = PREFIXES["ckg"], row.get("claim")
+        if name not in {claim for claim, _ in self.claims}:
+            self.problems.add(
+                row, "claim", f"unknown claim {name!r} (SUBJECT--PREDICATE--OBJECT of a claims row)"
+            )
+            return
+        agreement = row.get("agreement")
+        if agreement not in ("agrees", "disagrees"):
+            self.problems.add(row, "agreement", f"expected agrees or disagrees, found {agreement!r}")
+            return
+        resource, reference = row.get("resource"), row.get("reference")
+        prefix = reference.split(":", 1)[0]
+        if prefix not in RESOURCES.get(resource, ()):
+            known = "; ".join(f"{r}: {', '.join(p)}" for r, p in RESOURCES.items())
+            self.problems.add(
+                row, "reference", f"{reference!r} is not an identifier of {resource!r} ({known})"
+            )
+            return
+        target = self._curie(
+            row, "reference", REFERENCE_ALIASES.get(prefix, prefix) + reference[len(prefix) :]
+        )
+        code = row.get("evidence_code")
+        if code and code not in HPO_EVIDENCE:
+            self.problems.add(
+                row, "evidence_code", f"expected an HPO evidence code ({', '.join(HPO_EVIDENCE)})"
+            )
+            return
+        phenotype = self._curie(row, "phenotype", row.get("phenotype")) if row.get("phenotype") else None
+        if target is None or (row.get("phenotype") and phenotype is None):
+            return
+        local = reference.replace(":", "-") + (
+            f"--{row.get('phenotype').replace(':', '-')}" if phenotype else ""
+        )
+        node = ox.NamedNode(PREFIXES["cor"] + f"{name}--{local}")
+        claim = ox.NamedNode(PREFIXES["claim"] + name)
+        self._add(row.origin, claim, ckg + "corroboratedBy", node)
+        self._add(row.origin, node, RDF + "type", ox.NamedNode(ckg + "ReferenceCorroboration"))
+        agrees = agreement == "agrees"
+        self._add(row.origin, node, ckg + "agrees", ox.Literal(str(agrees).lower(), datatype=XSD_BOOLEAN))
+        self._add(row.origin, node, ckg + "reference", ox.NamedNode(target))
+        self._add(row.origin, node, RDFS + "label", ox.Literal(_corroboration_label(row), language="en"))
+        self._text(row, node, {"comment": RDFS + "comment"})
+        self._text(row, node, {"publication": DCTERMS + "bibliographicCitation"}, language=None)
+        if phenotype is not None:
+            self._add(row.origin, node, DCTERMS + "subject", ox.NamedNode(phenotype))
+        if code:
+            self._add(
+                row.origin,
+                node,
+                ckg + "evidenceCode",
+                ox.NamedNode(EVIDENCE_PREFIXES["ECO"] + HPO_EVIDENCE[code][4:]),
+            )
+        self.agreement.setdefault(name, set()).add(agrees)
 
     def _mappings(self, rows: list[Row]) -> None:
         """SKOS mappings from the SSSOM table; an identifier is the exact match of one entity only."""
@@ -653,3 +800,62 @@ class _Compiler:
                     top, "curie_map", f"unknown prefix {prefix!r}: {namespace} (known namespace: {known})"
                 )
         return {prefix: ns for prefix, ns in curie_map.items() if self.prefixes.get(prefix) == ns}
+
+
+#: Labels of the HPO frequency terms (HP 2025-01-16), as the annotations give them.
+HPO_FREQUENCY = {
+    "HP:0040280": "obligate",
+    "HP:0040281": "very frequent",
+    "HP:0040282": "frequent",
+    "HP:0040283": "occasional",
+    "HP:0040284": "very rare",
+    "HP:0040285": "excluded",
+}
+
+
+def _corroboration_label(row: Row) -> str:
+    """How a corroboration reads in an answer.
+
+    >>> cells = {"agreement": "agrees", "resource": "hpoa", "reference": "ORPHA:90291",
+    ...          "reference_label": "Systemic sclerosis", "phenotype_label": "Calcinosis cutis",
+    ...          "frequency": "HP:0040282", "evidence_code": "TAS"}
+    >>> _corroboration_label(Row(Path("c.tsv"), 2, cells, {}))
+    'agrees: HPO annotation ORPHA:90291 (Systemic sclerosis): Calcinosis cutis, frequent, TAS'
+    """
+    get = row.get
+    if get("resource") == "hpoa":
+        frequency = HPO_FREQUENCY.get(get("frequency"), get("frequency"))
+        details = ", ".join(
+            part for part in (get("phenotype_label"), frequency, get("evidence_code")) if part
+        )
+        text = f"HPO annotation {get('reference')} ({get('reference_label')}): {details}"
+    else:
+        text = f"{get('resource')} hierarchy: {get('reference')} ({get('reference_label')})"
+    return f"{get('agreement')}: {text}"
+
+
+def _assess(sources: int, hedged: bool, issues: set[str], agreement: set[bool]) -> str:
+    """The assessment status of a claim (a local name of :data:`STATUSES`), first rule that holds.
+
+    A doubtful-statement note makes it doubtful; a reference that disagrees, and none that
+    agrees, disputed; a reference that agrees, corroborated; a conflict note, disputed; two or
+    more sources, several sources; every passage hedged, hedged; otherwise single source.
+
+    >>> _assess(1, True, set(), set()), _assess(2, True, set(), set()), _assess(1, False, set(), set())
+    ('Hedged', 'SeveralSources', 'SingleSource')
+    >>> _assess(2, False, {"Conflict"}, {True}), _assess(3, False, {"Conflict"}, set())
+    ('Corroborated', 'Disputed')
+    >>> _assess(1, False, {"DoubtfulStatement"}, {True}), _assess(2, False, set(), {False})
+    ('Doubtful', 'Disputed')
+    """
+    if "DoubtfulStatement" in issues:
+        return "Doubtful"
+    if False in agreement and True not in agreement:
+        return "Disputed"
+    if True in agreement:
+        return "Corroborated"
+    if "Conflict" in issues:
+        return "Disputed"
+    if sources > 1:
+        return "SeveralSources"
+    return "Hedged" if hedged else "SingleSource"

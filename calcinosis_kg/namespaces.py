@@ -23,6 +23,7 @@ __all__ = [
     "BASE",
     "CKG",
     "CLAIM",
+    "CORROBORATION",
     "EVIDENCE",
     "GRAPH",
     "GRAPHS",
@@ -140,12 +141,44 @@ class CKG(DefinedNamespace):
     listItem: URIRef
     hedging: URIRef
     reliability: URIRef
+    paragraph: URIRef
+    # assessment and corroboration
+    AssessmentStatus: URIRef
+    Corroborated: URIRef
+    SeveralSources: URIRef
+    SingleSource: URIRef
+    Hedged: URIRef
+    Disputed: URIRef
+    Doubtful: URIRef
+    status: URIRef
+    statusRank: URIRef
+    sourceCount: URIRef
+    knowledgeLevel: URIRef
+    agentType: URIRef
+    evidenceCode: URIRef
+    ReferenceCorroboration: URIRef
+    corroboratedBy: URIRef
+    agrees: URIRef
+    reference: URIRef
+    # treatment effects
+    TreatmentEffect: URIRef
+    ActsOnDeposits: URIRef
+    RemovesDeposits: URIRef
+    ReducesDeposits: URIRef
+    BreaksUpDeposits: URIRef
+    PreventsNewDeposits: URIRef
+    RelievesSymptoms: URIRef
+    TreatsUnderlyingCondition: URIRef
+    NoDirectEffectOnDeposits: URIRef
+    EffectNotStated: URIRef
+    treatmentEffect: URIRef
 
 
 KB = Namespace(BASE + "entity/")
 CLAIM = Namespace(BASE + "claim/")
 EVIDENCE = Namespace(BASE + "evidence/")
 SOURCE = Namespace(BASE + "source/")
+CORROBORATION = Namespace(BASE + "corroboration/")
 GRAPH = Namespace(BASE + "graph/")
 SHAPES = Namespace(BASE + "shapes/")
 
@@ -174,6 +207,7 @@ PREFIXES: dict[str, Namespace] = {
     "dcterms": Namespace(str(DCTERMS)),
     "prov": Namespace(str(PROV)),
     "sh": Namespace(str(SH)),
+    "cor": CORROBORATION,
     "obo": Namespace("http://purl.obolibrary.org/obo/"),
     "biolink": Namespace("https://w3id.org/biolink/vocab/"),
     "schema": Namespace("https://schema.org/"),

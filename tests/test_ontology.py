@@ -17,7 +17,7 @@ from calcinosis_kg.serialize import canonical_turtle
 
 REFERENCE = Path(os.environ.get("CALCINOSIS_REFERENCE", Path(__file__).parents[2] / "shared" / "reference"))
 ONTOLOGY_IRI = URIRef("https://w3id.org/calcinosis-kg/ontology")
-TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual)
 
 
 @pytest.fixture(scope="module")

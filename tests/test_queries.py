@@ -57,6 +57,13 @@ GOLDEN = [
         {"condition": "metastatic calcinosis"},
         "equal",
     ),
+    (
+        "treatments-effect=acts-on-the-deposits",
+        "treatments",
+        {"effect": "acts on the deposits"},
+        "equal",
+    ),
+    ("causes-least=corroborated", "causes", {"least": "corroborated"}, "equal"),
     ("prevention", "prevention", {}, "equal"),
     ("sites-type=idiopathic-calcinosis", "sites", {"type": "idiopathic calcinosis"}, "equal"),
     ("evidence-entity=warfarin", "evidence", {"entity": "warfarin"}, "equal"),
