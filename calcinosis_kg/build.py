@@ -62,7 +62,7 @@ class BuildResult:
 
 
 def reasoned_parts(
-    *data: str | Path, reasoner: str = "reasonable", step: Callable[[str], object] | None = None
+    *data: str | Path, reasoner: str = "rules", step: Callable[[str], object] | None = None
 ) -> tuple[dict[str, list[ox.Quad]], Reasoning]:
     """Load the parts (as quads) and reason over their union; ``step(name)`` is called as each step starts."""
     (step or _quiet)("load")
@@ -74,7 +74,7 @@ def reasoned_parts(
 def build(
     out_dir: str | Path = "dist",
     data: Sequence[str | Path] = (),
-    reasoner: str = "reasonable",
+    reasoner: str = "rules",
     progress: Callable[[str, float], object] | None = None,
 ) -> BuildResult:
     """Load, reason, validate and write the artifacts into ``out_dir``.
@@ -137,7 +137,7 @@ def failed_dir(out_dir: str | Path) -> Path:
     return out_dir.with_name(out_dir.name + ".failed")
 
 
-def build_dataset(*data: str | Path, reasoner: str = "reasonable") -> tuple[bytes, Reasoning]:
+def build_dataset(*data: str | Path, reasoner: str = "rules") -> tuple[bytes, Reasoning]:
     """The reasoned dataset as N-Quads (named graphs), without validation or files."""
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner)
     named = named_quads({**parts, "shapes": parse_quads(shapes_file())}, reasoning.inferred_quads)
