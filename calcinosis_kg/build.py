@@ -23,7 +23,16 @@ from .namespaces import GRAPHS
 from .quality import quality_failures
 from .reasoning import Reasoning, reason
 from .resources import input_digest, shapes_file
-from .serialize import BUILD_MARKER, to_bytes, write_folder, write_quads
+from .serialize import (
+    BUILD_MARKER,
+    in_graph,
+    join_lines,
+    sorted_lines,
+    to_bytes,
+    turtle_of_lines,
+    write_folder,
+    write_quads,
+)
 from .validation import Finding, findings, validate
 from .version import __version__
 
@@ -105,7 +114,11 @@ def build(
     outputs = {
         "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": report_text.encode("utf-8"),
-        **({"mappings.sssom.tsv": _sssom(union, shapes), **_graph_files(named)} if result.ok else {}),
+        **(
+            {"mappings.sssom.tsv": _sssom(union, shapes), **_graph_files(parts, reasoning.inferred_quads)}
+            if result.ok
+            else {}
+        ),
     }
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
@@ -151,14 +164,19 @@ def data_store(named: dict[URIRef, list[ox.Quad]]) -> ox.Store:
     return store
 
 
-def _graph_files(named: dict[URIRef, list[ox.Quad]]) -> dict[str, bytes]:
-    """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged."""
-    asserted = [quad for name in ("ontology", "kb", "data") for quad in named.get(GRAPHS[name], [])]
+def _graph_files(parts: dict[str, list[ox.Quad]], inferred: list[ox.Quad]) -> dict[str, bytes]:
+    """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged.
+
+    Each graph is serialized and its lines sorted once; every file is made of those lines.
+    """
+    lines = {name: sorted_lines(found) for name, found in {**parts, "inferred": inferred}.items()}
+    asserted = sorted({line for name in ("ontology", "kb", "data") for line in lines.get(name, [])})
+    dataset = sorted(line for name, found in lines.items() for line in in_graph(found, GRAPHS[name]))
     return {
-        "calcinosis-kg.nq": write_quads([quad for found in named.values() for quad in found], "nquads"),
-        "asserted.ttl": write_quads(asserted, "turtle"),
-        "inferred.ttl": write_quads(named[GRAPHS["inferred"]], "turtle"),
-        "merged.nt": write_quads(asserted + named[GRAPHS["inferred"]], "nt"),
+        "calcinosis-kg.nq": join_lines(dataset),
+        "asserted.ttl": turtle_of_lines(asserted),
+        "inferred.ttl": turtle_of_lines(lines["inferred"]),
+        "merged.nt": join_lines(sorted({*asserted, *lines["inferred"]})),
     }
 
 
