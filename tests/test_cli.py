@@ -133,7 +133,8 @@ def test_contradiction_fails_build_and_keeps_previous_output(tmp_path, capsys):
     assert main(["--quiet", "build", "--out", str(out), "--data", str(clash)]) == 1
     assert "contradiction:" in capsys.readouterr().err
     assert (out / "merged.nt").read_bytes() == before
-    assert json.loads((out / "build-info.json").read_text())["ok"] is False
+    assert json.loads((out / "build-info.json").read_text())["ok"] is True
+    assert json.loads((tmp_path / "dist.failed" / "build-info.json").read_text())["ok"] is False
     assert not list(out.glob(".*.tmp"))
 
 
