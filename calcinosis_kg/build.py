@@ -27,6 +27,7 @@ from .serialize import (
     BUILD_MARKER,
     in_graph,
     join_lines,
+    merge_lines,
     sorted_lines,
     to_bytes,
     turtle_of_lines,
@@ -115,7 +116,7 @@ def build(
         "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": report_text.encode("utf-8"),
         **(
-            {"mappings.sssom.tsv": _sssom(union, shapes), **_graph_files(parts, reasoning.inferred_quads)}
+            {"mappings.sssom.tsv": _sssom(store, shapes), **_graph_files(parts, reasoning.inferred_quads)}
             if result.ok
             else {}
         ),
@@ -170,13 +171,13 @@ def _graph_files(parts: dict[str, list[ox.Quad]], inferred: list[ox.Quad]) -> di
     Each graph is serialized and its lines sorted once; every file is made of those lines.
     """
     lines = {name: sorted_lines(found) for name, found in {**parts, "inferred": inferred}.items()}
-    asserted = sorted({line for name in ("ontology", "kb", "data") for line in lines.get(name, [])})
-    dataset = sorted(line for name, found in lines.items() for line in in_graph(found, GRAPHS[name]))
+    asserted = merge_lines(*(lines[name] for name in ("ontology", "kb", "data") if name in lines))
+    dataset = merge_lines(*(in_graph(found, GRAPHS[name]) for name, found in lines.items()))
     return {
         "calcinosis-kg.nq": join_lines(dataset),
         "asserted.ttl": turtle_of_lines(asserted),
         "inferred.ttl": turtle_of_lines(lines["inferred"]),
-        "merged.nt": join_lines(sorted({*asserted, *lines["inferred"]})),
+        "merged.nt": join_lines(merge_lines(asserted, lines["inferred"])),
     }
 
 
@@ -195,13 +196,15 @@ def _load(data: Sequence[str | Path]) -> tuple[dict[str, list[ox.Quad]], list[ox
     return parts, list(dict.fromkeys(quad for found in parts.values() for quad in found))
 
 
-def _sssom(asserted: list[ox.Quad], shapes: Graph) -> bytes:
-    """The SSSOM file of the asserted mappings."""
+def _sssom(store: ox.Store, shapes: Graph) -> bytes:
+    """The SSSOM file of the asserted mappings, read from the graphs of the parts in ``store``."""
     from .sssom import MAPPING_PREDICATES, declared_prefixes, mappings, to_sssom
 
-    wanted = {ox.NamedNode(predicate) for predicate in (*MAPPING_PREDICATES, RDFS.label)}
+    wanted = [ox.NamedNode(predicate) for predicate in (*MAPPING_PREDICATES, RDFS.label)]
+    parts = [ox.NamedNode(GRAPHS[name]) for name in ("ontology", "kb", "data")]
+    found = (q for p in wanted for g in parts for q in store.quads_for_pattern(None, p, None, g))
     prefixes = declared_prefixes()
-    return to_sssom(mappings(to_graph(q for q in asserted if q.predicate in wanted), prefixes), prefixes)
+    return to_sssom(mappings(to_graph(found), prefixes), prefixes)
 
 
 def _quiet(_: str) -> None:

@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -36,6 +37,7 @@ __all__ = [
     "dataset_to_bytes",
     "in_graph",
     "join_lines",
+    "merge_lines",
     "sorted_lines",
     "to_bytes",
     "turtle_of_lines",
@@ -125,6 +127,16 @@ def in_graph(lines: list[bytes], name: str) -> list[bytes]:
     return [line[:-1] + suffix for line in lines]
 
 
+def merge_lines(*runs: list[bytes]) -> list[bytes]:
+    """Lists of lines in byte order merged into one, in byte order, each line once.
+
+    >>> merge_lines([b"a", b"c"], [b"b", b"c"])
+    [b'a', b'b', b'c']
+    """
+    merged = sorted(itertools.chain(*runs))  # sorted runs: the sort merges them
+    return [line for i, line in enumerate(merged) if i == 0 or line != merged[i - 1]]
+
+
 def join_lines(lines: list[bytes]) -> bytes:
     """The text of N-Triples or N-Quads lines."""
     return b"\n".join(lines) + b"\n" if lines else b""
@@ -138,7 +150,7 @@ def turtle_of_lines(lines: list[bytes], prefixes: Mapping[str, str] = KNOWN_PREF
     return _serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.TURTLE, used)
 
 
-def _serialize(items: list, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+def _serialize(items: Iterable, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
     written = ox.serialize(items, format=fmt, prefixes=prefixes)
     assert written is not None  # Oxigraph returns the bytes when given no file to write
     return written
