@@ -23,7 +23,17 @@ from .namespaces import GRAPHS
 from .quality import quality_failures
 from .reasoning import Reasoning, reason
 from .resources import input_digest, shapes_file
-from .serialize import BUILD_MARKER, to_bytes, write_folder, write_quads
+from .serialize import (
+    BUILD_MARKER,
+    in_graph,
+    join_lines,
+    merge_lines,
+    sorted_lines,
+    to_bytes,
+    turtle_of_lines,
+    write_folder,
+    write_quads,
+)
 from .validation import Finding, findings, validate
 from .version import __version__
 
@@ -62,7 +72,7 @@ class BuildResult:
 
 
 def reasoned_parts(
-    *data: str | Path, reasoner: str = "reasonable", step: Callable[[str], object] | None = None
+    *data: str | Path, reasoner: str = "rules", step: Callable[[str], object] | None = None
 ) -> tuple[dict[str, list[ox.Quad]], Reasoning]:
     """Load the parts (as quads) and reason over their union; ``step(name)`` is called as each step starts."""
     (step or _quiet)("load")
@@ -74,7 +84,7 @@ def reasoned_parts(
 def build(
     out_dir: str | Path = "dist",
     data: Sequence[str | Path] = (),
-    reasoner: str = "reasonable",
+    reasoner: str = "rules",
     progress: Callable[[str, float], object] | None = None,
 ) -> BuildResult:
     """Load, reason, validate and write the artifacts into ``out_dir``.
@@ -105,7 +115,11 @@ def build(
     outputs = {
         "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": report_text.encode("utf-8"),
-        **({"mappings.sssom.tsv": _sssom(union, shapes), **_graph_files(named)} if result.ok else {}),
+        **(
+            {"mappings.sssom.tsv": _sssom(store, shapes), **_graph_files(parts, reasoning.inferred_quads)}
+            if result.ok
+            else {}
+        ),
     }
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
@@ -137,7 +151,7 @@ def failed_dir(out_dir: str | Path) -> Path:
     return out_dir.with_name(out_dir.name + ".failed")
 
 
-def build_dataset(*data: str | Path, reasoner: str = "reasonable") -> tuple[bytes, Reasoning]:
+def build_dataset(*data: str | Path, reasoner: str = "rules") -> tuple[bytes, Reasoning]:
     """The reasoned dataset as N-Quads (named graphs), without validation or files."""
     parts, reasoning = reasoned_parts(*data, reasoner=reasoner)
     named = named_quads({**parts, "shapes": parse_quads(shapes_file())}, reasoning.inferred_quads)
@@ -151,14 +165,19 @@ def data_store(named: dict[URIRef, list[ox.Quad]]) -> ox.Store:
     return store
 
 
-def _graph_files(named: dict[URIRef, list[ox.Quad]]) -> dict[str, bytes]:
-    """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged."""
-    asserted = [quad for name in ("ontology", "kb", "data") for quad in named.get(GRAPHS[name], [])]
+def _graph_files(parts: dict[str, list[ox.Quad]], inferred: list[ox.Quad]) -> dict[str, bytes]:
+    """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged.
+
+    Each graph is serialized and its lines sorted once; every file is made of those lines.
+    """
+    lines = {name: sorted_lines(found) for name, found in {**parts, "inferred": inferred}.items()}
+    asserted = merge_lines(*(lines[name] for name in ("ontology", "kb", "data") if name in lines))
+    dataset = merge_lines(*(in_graph(found, GRAPHS[name]) for name, found in lines.items()))
     return {
-        "calcinosis-kg.nq": write_quads([quad for found in named.values() for quad in found], "nquads"),
-        "asserted.ttl": write_quads(asserted, "turtle"),
-        "inferred.ttl": write_quads(named[GRAPHS["inferred"]], "turtle"),
-        "merged.nt": write_quads(asserted + named[GRAPHS["inferred"]], "nt"),
+        "calcinosis-kg.nq": join_lines(dataset),
+        "asserted.ttl": turtle_of_lines(asserted),
+        "inferred.ttl": turtle_of_lines(lines["inferred"]),
+        "merged.nt": join_lines(merge_lines(asserted, lines["inferred"])),
     }
 
 
@@ -177,13 +196,15 @@ def _load(data: Sequence[str | Path]) -> tuple[dict[str, list[ox.Quad]], list[ox
     return parts, list(dict.fromkeys(quad for found in parts.values() for quad in found))
 
 
-def _sssom(asserted: list[ox.Quad], shapes: Graph) -> bytes:
-    """The SSSOM file of the asserted mappings."""
+def _sssom(store: ox.Store, shapes: Graph) -> bytes:
+    """The SSSOM file of the asserted mappings, read from the graphs of the parts in ``store``."""
     from .sssom import MAPPING_PREDICATES, declared_prefixes, mappings, to_sssom
 
-    wanted = {ox.NamedNode(predicate) for predicate in (*MAPPING_PREDICATES, RDFS.label)}
+    wanted = [ox.NamedNode(predicate) for predicate in (*MAPPING_PREDICATES, RDFS.label)]
+    parts = [ox.NamedNode(GRAPHS[name]) for name in ("ontology", "kb", "data")]
+    found = (q for p in wanted for g in parts for q in store.quads_for_pattern(None, p, None, g))
     prefixes = declared_prefixes()
-    return to_sssom(mappings(to_graph(q for q in asserted if q.predicate in wanted), prefixes), prefixes)
+    return to_sssom(mappings(to_graph(found), prefixes), prefixes)
 
 
 def _quiet(_: str) -> None:

@@ -15,10 +15,11 @@ True
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,7 +35,12 @@ __all__ = [
     "canonical_quads",
     "canonical_turtle",
     "dataset_to_bytes",
+    "in_graph",
+    "join_lines",
+    "merge_lines",
+    "sorted_lines",
     "to_bytes",
+    "turtle_of_lines",
     "write_atomic",
     "write_folder",
     "write_quads",
@@ -88,19 +94,63 @@ def write_quads(found: list[ox.Quad], fmt: str, prefixes: Mapping[str, str] = KN
     """Serialize quads in ``fmt`` deterministically: in sorted order, each triple once.
 
     ``nt`` and ``turtle`` drop the graph names; ``turtle`` and ``trig`` declare those of
-    ``prefixes`` that the data uses.
+    ``prefixes`` that the data uses. Turtle is written in the order of the sorted N-Triples lines.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    items: list = [quad.triple for quad in found] if fmt in ("nt", "turtle") else found
-    if fmt in ("nt", "nquads"):  # one statement per line: sort the lines
-        return _sorted_lines(_serialize(items, FORMATS[fmt]))
-    key = str if fmt == "turtle" else lambda quad: (str(quad.graph_name), str(quad))
-    ordered = sorted(set(items), key=key)
-    return _serialize(ordered, FORMATS[fmt], _used(prefixes, ordered))
+    if fmt == "trig":
+        ordered = sorted(set(found), key=lambda quad: (str(quad.graph_name), str(quad)))
+        return _serialize(ordered, FORMATS[fmt], _used(prefixes, ordered))
+    items: list = [quad.triple for quad in found] if fmt != "nquads" else found
+    lines = sorted_lines(items, "nquads" if fmt == "nquads" else "nt")
+    return turtle_of_lines(lines, prefixes) if fmt == "turtle" else join_lines(lines)
 
 
-def _serialize(items: list, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+def sorted_lines(found: Iterable, fmt: str = "nt") -> list[bytes]:
+    """The lines of ``found`` (triples, or quads in the default graph) in ``fmt`` (``nt`` or
+    ``nquads``), serialized once, in byte order, each once.
+
+    >>> sorted_lines([ox.Triple(ox.NamedNode("urn:b"), ox.NamedNode("urn:p"), ox.Literal("1"))] * 2)
+    [b'<urn:b> <urn:p> "1" .']
+    """
+    return sorted(set(_serialize(found, FORMATS[fmt]).splitlines()) - {b""})
+
+
+def in_graph(lines: list[bytes], name: str) -> list[bytes]:
+    """N-Triples lines as the N-Quads lines of the graph ``name``: its IRI goes before the final
+    dot. Lines in byte order stay in byte order.
+
+    >>> in_graph([b'<urn:a> <urn:p> "1" .'], "urn:g")
+    [b'<urn:a> <urn:p> "1" <urn:g> .']
+    """
+    suffix = b"<" + name.encode() + b"> ."
+    return [line[:-1] + suffix for line in lines]
+
+
+def merge_lines(*runs: list[bytes]) -> list[bytes]:
+    """Lists of lines in byte order merged into one, in byte order, each line once.
+
+    >>> merge_lines([b"a", b"c"], [b"b", b"c"])
+    [b'a', b'b', b'c']
+    """
+    merged = sorted(itertools.chain(*runs))  # sorted runs: the sort merges them
+    return [line for i, line in enumerate(merged) if i == 0 or line != merged[i - 1]]
+
+
+def join_lines(lines: list[bytes]) -> bytes:
+    """The text of N-Triples or N-Quads lines."""
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def turtle_of_lines(lines: list[bytes], prefixes: Mapping[str, str] = KNOWN_PREFIXES) -> bytes:
+    """Turtle of N-Triples lines, in their order, declaring the ``prefixes`` whose namespace
+    begins some IRI (written ``<namespace...`` in the lines)."""
+    text = join_lines(lines)
+    used = {p: str(ns) for p, ns in prefixes.items() if b"<" + str(ns).encode() in text}
+    return _serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.TURTLE, used)
+
+
+def _serialize(items: Iterable, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
     written = ox.serialize(items, format=fmt, prefixes=prefixes)
     assert written is not None  # Oxigraph returns the bytes when given no file to write
     return written
@@ -140,12 +190,6 @@ def _used(prefixes: Mapping[str, str], found: list) -> dict[str, str]:
             elif isinstance(t, ox.Literal):
                 iris.add(t.datatype.value)
     return {p: str(ns) for p, ns in prefixes.items() if any(iri.startswith(str(ns)) for iri in iris)}
-
-
-def _sorted_lines(text: bytes) -> bytes:
-    """N-Triples and N-Quads with their lines in byte order (sorted terms may not sort lines)."""
-    lines = sorted(set(text.splitlines()) - {b""})
-    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 def _bind(out: Graph, like: Graph) -> Graph:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal
 
 from calcinosis_kg import load_graph, reason
 from calcinosis_kg.build import reasoned_parts
+from calcinosis_kg.loading import load_parts
 from calcinosis_kg.namespaces import CKG, KB
 from calcinosis_kg.reasoning import REASONERS, is_noise
 
@@ -162,7 +164,36 @@ def test_engines_agree_on_the_real_graph(asserted):
         for name, result in results.items()
     }
     assert entailed["reasonable"] == entailed["owlrl"]
-    assert results["reasonable"].errors == [] and results["owlrl"].errors == []
+    assert set(results["rules"].inferred) == set(results["reasonable"].inferred)
+    assert all(result.errors == [] for result in results.values())
+
+
+@pytest.mark.parametrize(
+    "case", sorted((Path(__file__).parent / "shapes").glob("*/*.ttl")), ids=lambda p: p.stem
+)
+def test_rules_give_what_reasonable_gives_on_each_case(case, on_base):
+    quads = [q for found in load_parts(on_base(case), kb=False).values() for q in found]
+    rules, full = (reason(quads=quads, reasoner=name) for name in ("rules", "reasonable"))
+    assert set(rules.inferred_quads) == set(full.inferred_quads) != set()
+    assert rules.errors == full.errors
+
+
+def test_rules_give_what_reasonable_gives_on_synthetic_data():
+    sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+    from synthetic import synthetic_kb
+
+    graph = load_graph(kb=False) + synthetic_kb(3000)
+    rules, full = (reason(graph, reasoner=name) for name in ("rules", "reasonable"))
+    assert set(rules.inferred_quads) == set(full.inferred_quads) != set()
+    assert rules.errors == full.errors == []
+
+
+def test_rules_refuse_what_they_do_not_run(small):
+    graph = Graph() + small
+    graph.add((CKG.causes, RDF.type, OWL.FunctionalProperty))
+    with pytest.raises(ValueError, match="does not run owl:FunctionalProperty"):
+        reason(graph, reasoner="rules")
+    assert reason(graph, reasoner="reasonable").errors == []
 
 
 @pytest.mark.parametrize("extra", [None, "wrong_class_treated_by_object.ttl"])

@@ -58,7 +58,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="your own table (.tsv: claims or entities), RDF file or folder (repeatable)",
     )
     parser.add_argument(
-        "--reasoner", default="reasonable", choices=REASONERS, help="OWL 2 RL engine (default: reasonable)"
+        "--reasoner", default="rules", choices=REASONERS, help="OWL 2 RL engine (default: rules)"
     )
 
 
