@@ -233,9 +233,7 @@ def _fit(columns: list[list[str]], room: int) -> list[int]:
 
 def _rows(values: list[str], widths: list[int]) -> list[str]:
     """The lines of one table row, each value wrapped within its column's width."""
-    wrapped = [
-        textwrap.wrap(v, w) or [""] for v, w in zip(values, widths, strict=True)
-    ]
+    wrapped = [textwrap.wrap(v, w) or [""] for v, w in zip(values, widths, strict=True)]
     height = max(len(parts) for parts in wrapped)
     return [
         "  ".join(
