@@ -215,3 +215,12 @@ def test_construct_as_rdf_xml(endpoint):
     response = ask(endpoint, "CONSTRUCT WHERE { ?s a ?o } LIMIT 5", "application/rdf+xml")
     assert response.headers["content-type"].startswith("application/rdf+xml")
     assert len(Graph().parse(data=response.text, format="xml")) == 5
+
+
+def test_a_client_of_a_cut_answer_gets_an_error_not_a_short_answer(endpoint):
+    from calcinosis_kg.errors import QueryError
+    from calcinosis_kg.sparql import run_query
+
+    with pytest.raises(QueryError, match=f"cut the answer at {MAX_ROWS:,} rows"):
+        run_query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", endpoint=endpoint, limit=None)
+    assert len(run_query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", endpoint=endpoint, limit=10).rows) == 10

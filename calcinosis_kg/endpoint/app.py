@@ -1,7 +1,11 @@
 """The read-only SPARQL 1.1 Protocol endpoint (Starlette): ``/sparql``, a page at ``/``, ``/status``.
 
-Refused with 4xx: updates (403), ``SERVICE`` (403), dataset parameters (400), bad syntax (400),
-a body over ``MAX_BODY_BYTES`` (413), a URL over ``MAX_URL_BYTES`` (414). The query is checked
+Refused with 4xx: updates (403), ``SERVICE`` (403), a graph the release does not hold in
+``FROM`` / ``FROM NAMED`` / ``default-graph-uri`` / ``named-graph-uri`` (400; the release's
+graphs are honoured), two queries in one request (400), bad syntax (400), a body over
+``MAX_BODY_BYTES`` (413), a URL over ``MAX_URL_BYTES`` (414). ``GET /sparql`` without a query
+answers the SPARQL 1.1 Service Description (Turtle, or RDF/XML when asked). Every answer
+allows any origin (CORS), so a browser tool on another site can query it. The query is checked
 (:func:`calcinosis_kg.sparql.guard.check_query`) and run in a worker process, inside its time
 limit, never on the server's event loop.
 Answers carry ``X-SPARQL-Max-Rows``, ``X-SPARQL-Truncated`` and ``X-SPARQL-Time-Limit``.
@@ -20,6 +24,8 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -68,11 +74,15 @@ def create_app(
             await pool.close()
 
     async def sparql(request: Request) -> Response:
-        query, refusal = await _read_query(request, request_seconds)
+        if request.method == "GET" and not request.query_params:
+            return _description(str(request.url), accepted(request.headers.get("accept")))
+        query, dataset, refusal = await _read_query(request, request_seconds)
         if refusal is not None:
             return refusal
         try:
-            answer = await pool.run(query, accepted(request.headers.get("accept")), request.is_disconnected)
+            answer = await pool.run(
+                query, accepted(request.headers.get("accept")), request.is_disconnected, dataset
+            )
         except Busy as exc:
             return _text(503, f"too many queries at once ({exc}); try again shortly.", {"Retry-After": "1"})
         except TimeLimit as exc:
@@ -107,44 +117,113 @@ def create_app(
             Route("/status", status),
         ],
         lifespan=lifespan,
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["*"],
+                expose_headers=["X-SPARQL-Max-Rows", "X-SPARQL-Truncated", "X-SPARQL-Time-Limit"],
+                max_age=600,
+            )
+        ],
     )
     app.state.pool = pool
     return app
 
 
-async def _read_query(request: Request, seconds: float) -> tuple[str, Response | None]:
-    """The query text of a request, or the response refusing it."""
+async def _read_query(
+    request: Request, seconds: float
+) -> tuple[str, tuple[list[str], list[str]], Response | None]:
+    """The query text and protocol dataset of a request, or the response refusing it."""
+    none: tuple[list[str], list[str]] = ([], [])
     if len(request.scope.get("query_string", b"")) > MAX_URL_BYTES:
-        return "", _text(
-            414, f"the URL is too long (at most {MAX_URL_BYTES:,} bytes); POST the query instead."
+        return (
+            "",
+            none,
+            _text(414, f"the URL is too long (at most {MAX_URL_BYTES:,} bytes); POST the query instead."),
         )
-    params = dict(request.query_params)
+    params = {key: request.query_params.getlist(key) for key in request.query_params}
     if request.method == "POST":
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind in _UPDATE_TYPES:
-            return "", _text(403, "updates are not allowed: this endpoint is read-only.")
+            return "", none, _text(403, "updates are not allowed: this endpoint is read-only.")
         if kind not in ("application/sparql-query", "application/x-www-form-urlencoded"):
-            return "", _text(
-                415, "POST a query as application/sparql-query or as a urlencoded form with 'query'."
+            return (
+                "",
+                none,
+                _text(415, "POST a query as application/sparql-query or as a urlencoded form with 'query'."),
             )
         try:
             body = await asyncio.wait_for(_body(request), seconds)
         except asyncio.TimeoutError:
-            return "", _text(408, f"the request body did not arrive within {seconds:g} s.")
+            return "", none, _text(408, f"the request body did not arrive within {seconds:g} s.")
         if body is None:
-            return "", _text(413, f"the request body is too large (at most {MAX_BODY_BYTES:,} bytes).")
+            return "", none, _text(413, f"the request body is too large (at most {MAX_BODY_BYTES:,} bytes).")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return "", none, _text(400, "the request body is not UTF-8.")
         if kind == "application/sparql-query":
-            params["query"] = body.decode("utf-8", "replace")
+            params.setdefault("query", []).append(text)
         else:
-            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-            params.update({key: values[0] for key, values in form.items()})
+            for key, values in parse_qs(text, keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
     if "update" in params:
-        return "", _text(403, "updates are not allowed: this endpoint is read-only.")
-    if "default-graph-uri" in params or "named-graph-uri" in params:
-        return "", _text(400, "default-graph-uri and named-graph-uri are not supported; use FROM / GRAPH.")
-    if not params.get("query"):
-        return "", _text(400, "no query: send ?query=... (GET) or POST one.")
-    return params["query"], None
+        return "", none, _text(403, "updates are not allowed: this endpoint is read-only.")
+    queries = params.get("query") or []
+    if len(queries) > 1:
+        return "", none, _text(400, "send one query per request (this one has several 'query' values).")
+    if not queries or not queries[0]:
+        return "", none, _text(400, "no query: send ?query=... (GET) or POST one.")
+    return queries[0], (params.get("default-graph-uri", []), params.get("named-graph-uri", [])), None
+
+
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS = "http://www.w3.org/ns/formats/"
+
+
+def _description(url: str, accept: list[str]) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, in Turtle or RDF/XML."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, RDF
+
+    from ..namespaces import GRAPHS
+
+    sd, formats = Namespace(_SD), Namespace(_FORMATS)
+    graph, service, dataset, default = Graph(), URIRef(url.split("?")[0]), BNode(), BNode()
+    graph.bind("sd", sd)
+    graph.add((service, RDF.type, sd.Service))
+    graph.add((service, sd.endpoint, service))
+    graph.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+    graph.add((service, sd.feature, sd.UnionDefaultGraph))
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "RDF_XML",
+        "JSON-LD",
+    ):
+        graph.add((service, sd.resultFormat, formats[name]))
+    graph.add(
+        (service, DCTERMS.description, Literal("calcinosis-kg: read-only SPARQL 1.1 endpoint", lang="en"))
+    )
+    graph.add((service, sd.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, sd.Dataset))
+    graph.add((dataset, sd.defaultGraph, default))
+    graph.add((default, RDF.type, sd.Graph))
+    for iri in sorted(GRAPHS.values()):
+        named = BNode()
+        graph.add((dataset, sd.namedGraph, named))
+        graph.add((named, RDF.type, sd.NamedGraph))
+        graph.add((named, sd.name, iri))
+    xml = next((m for m in accept if m in ("application/rdf+xml", "text/turtle", "*/*")), "text/turtle")
+    if xml == "application/rdf+xml":
+        return Response(graph.serialize(format="xml"), media_type=xml, headers={"Vary": "Accept"})
+    return Response(graph.serialize(format="turtle"), media_type="text/turtle", headers={"Vary": "Accept"})
 
 
 async def _body(request: Request) -> bytes | None:

@@ -119,9 +119,14 @@ class WorkerPool:
         return self._waiting
 
     async def run(
-        self, query: str, accept: list[str], disconnected: Callable[[], Awaitable[bool]] | None = None
+        self,
+        query: str,
+        accept: list[str],
+        disconnected: Callable[[], Awaitable[bool]] | None = None,
+        dataset: tuple[list[str], list[str]] | None = None,
     ) -> Answer:
-        """Answer ``query`` in a worker; raise Busy, TimeLimit, Disconnected or WorkerDied."""
+        """Answer ``query`` in a worker (over the protocol's ``dataset``: default and named graph
+        IRIs); raise Busy, TimeLimit, Disconnected or WorkerDied."""
         if self._idle.empty() and self._waiting >= self.queue:
             raise Busy(f"{self.size} queries running and {self._waiting} waiting")
         deadline = time.monotonic() + self.time_limit
@@ -135,7 +140,7 @@ class WorkerPool:
         if self._idle.empty() and len(self._all) < self.size + self.spares:
             self._start_in_background()
         try:
-            worker.conn.send((query, accept))
+            worker.conn.send((query, accept, dataset))
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:

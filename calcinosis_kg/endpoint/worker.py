@@ -21,12 +21,18 @@ from itertools import islice
 
 import pyoxigraph as ox
 
+from ..namespaces import GRAPHS
 from ..sandbox import isolate, limit_memory
-from ..sparql.guard import RefusedQuery, check_query
+from ..sparql.guard import RefusedQuery, check_query, dataset_clauses
 from ..sparql.results import QueryResult
 from ..sparql.terms import from_oxigraph
 
-__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "Answer", "execute", "main"]
+__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "Answer", "Dataset", "execute", "main"]
+
+#: the graphs a query may name (FROM, FROM NAMED, default-graph-uri, named-graph-uri)
+KNOWN_GRAPHS = sorted(str(iri) for iri in GRAPHS.values())
+#: a dataset given with the protocol: default graph IRIs, named graph IRIs
+Dataset = tuple[list[str], list[str]]
 
 JSON, XML = "application/sparql-results+json", "application/sparql-results+xml"
 RESULT_TYPES = {
@@ -56,17 +62,37 @@ class Answer:
     truncated: bool = False
 
 
-def execute(store: ox.Store, query: str, accept: list[str], max_rows: int) -> Answer:
+def execute(
+    store: ox.Store, query: str, accept: list[str], max_rows: int, dataset: Dataset | None = None
+) -> Answer:
     """Check and run ``query``, and serialize the answer in the first acceptable media type.
 
+    The dataset is the one of the protocol (``dataset``: ``default-graph-uri`` and
+    ``named-graph-uri``), else the query's ``FROM`` and ``FROM NAMED``, else the union of the
+    named graphs as default graph; only the release's graphs may be named (400 otherwise).
     An ``Accept`` header that names no type the answer can be written in gets 406.
     """
     try:
-        check_query(query)
+        check_query(query, dataset=True)
+        chosen = dataset if dataset and (dataset[0] or dataset[1]) else dataset_clauses(query)
     except RefusedQuery as exc:
         return Answer(exc.status, "text/plain", f"{exc}\n".encode())
+    unknown = sorted({iri for iris in chosen for iri in iris} - set(KNOWN_GRAPHS))
+    if unknown:
+        return Answer(
+            400,
+            "text/plain",
+            f"unknown graph(s) {', '.join(f'<{i}>' for i in unknown)}; this endpoint holds "
+            f"{', '.join(f'<{i}>' for i in KNOWN_GRAPHS)} (default graph: their union)\n".encode(),
+        )
+    kwargs: dict = {"use_default_graph_as_union": True}
+    if chosen[0] or chosen[1]:
+        kwargs = {
+            "default_graph": [ox.NamedNode(iri) for iri in chosen[0]],
+            "named_graphs": [ox.NamedNode(iri) for iri in chosen[1]],
+        }
     try:
-        answer = store.query(query, use_default_graph_as_union=True)
+        answer = store.query(query, **kwargs)
     except SyntaxError as exc:
         return Answer(400, "text/plain", f"SPARQL syntax error: {exc}\n".encode())
     if isinstance(answer, ox.QueryTriples):
@@ -108,11 +134,11 @@ def main(conn, dataset: str, max_rows: int, max_memory: int | None = None) -> No
     conn.send(("ready", None))
     while True:
         try:
-            query, accept = conn.recv()
+            query, accept, graphs = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer = execute(store, query, accept, max_rows)
+            answer = execute(store, query, accept, max_rows, graphs)
         except Exception as exc:  # an evaluation error is the client's answer, not the worker's end
             answer = Answer(400, "text/plain", f"query failed: {type(exc).__name__}: {exc}\n".encode())
         conn.send(("answer", answer))

@@ -21,7 +21,7 @@ import re
 
 from ..errors import QueryError
 
-__all__ = ["MAX_DEPTH", "MAX_QUERY_BYTES", "RefusedQuery", "check_query", "keywords"]
+__all__ = ["MAX_DEPTH", "MAX_QUERY_BYTES", "RefusedQuery", "check_query", "dataset_clauses", "keywords"]
 
 #: the longest query text accepted, in UTF-8 bytes
 MAX_QUERY_BYTES = 256 * 1024
@@ -92,11 +92,12 @@ def _unescaped(text: str) -> str:
     return _ESCAPE.sub(char, text)
 
 
-def check_query(text: str) -> str:
+def check_query(text: str, dataset: bool = False) -> str:
     """Return the form (SELECT, ASK, CONSTRUCT, DESCRIBE) of a read-only query, else raise.
 
     Refused with a :class:`~calcinosis_kg.errors.QueryError`: a text over
-    :data:`MAX_QUERY_BYTES`, updates, ``SERVICE``, and dataset clauses (``FROM``, ``FROM NAMED``).
+    :data:`MAX_QUERY_BYTES`, updates, ``SERVICE``, and, unless ``dataset`` (the endpoint, which
+    honours them over the release's named graphs), dataset clauses (``FROM``, ``FROM NAMED``).
     Syntax is left to the engine that runs the query.
     """
     size = len(text.encode("utf-8", "surrogatepass"))
@@ -108,14 +109,14 @@ def check_query(text: str) -> str:
     if "\\u" in text or "\\U" in text:
         readings.append(_read(_unescaped(text)))
     for words, deepest in readings:
-        _refuse(words)
+        _refuse(words, dataset)
         if deepest > MAX_DEPTH:
             raise RefusedQuery(f"refused: brackets nested {deepest} deep; at most {MAX_DEPTH} are read", 400)
     forms = [word for word in readings[0][0] if word in _FORMS]
     return forms[0] if forms else "SELECT"
 
 
-def _refuse(words: list[str]) -> None:
+def _refuse(words: list[str], dataset: bool = False) -> None:
     if "SERVICE" in words:
         raise RefusedQuery(
             "refused: SERVICE would reach another endpoint; ad-hoc queries may only read the graph"
@@ -128,12 +129,31 @@ def _refuse(words: list[str]) -> None:
             f"refused: {' '.join(operations)} would change the graph; ad-hoc queries are read-only"
         )
     kinds = {"FROM NAMED" if after == "NAMED" else "FROM" for word, after in pairs if word == "FROM"}
-    if kinds:
+    if kinds and not dataset:
         raise RefusedQuery(
             f"refused: {' and '.join(sorted(kinds))} would choose other graphs; "
             "the default graph is the union of the release's graphs (use --graph locally)",
             400,
         )
+
+
+def dataset_clauses(text: str) -> tuple[list[str], list[str]]:
+    """The IRIs of the ``FROM`` and of the ``FROM NAMED`` clauses of a query.
+
+    >>> dataset_clauses("SELECT * FROM <urn:a> FROM NAMED <urn:b> { GRAPH ?g { ?s ?p ?o } }")
+    (['urn:a'], ['urn:b'])
+    """
+    found: tuple[list[str], list[str]] = ([], [])
+    tokens = [m for m in _TOKEN.finditer(text) if not m.group(0).isspace() and not m.group(0).startswith("#")]
+    for index, match in enumerate(tokens):
+        if (match.group("word") or "").upper() != "FROM":
+            continue
+        named = index + 1 < len(tokens) and (tokens[index + 1].group("word") or "").upper() == "NAMED"
+        target = tokens[index + 1 + named] if index + 1 + named < len(tokens) else None
+        if target is None or not target.group(0).startswith("<"):
+            raise RefusedQuery("refused: write the graph of FROM / FROM NAMED as a full <IRI>", 400)
+        found[named].append(target.group(0)[1:-1])
+    return found
 
 
 def _update_name(word: str, after: str) -> str:

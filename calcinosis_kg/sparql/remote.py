@@ -19,7 +19,7 @@ from .guard import keywords
 from .results import QueryResult
 from .terms import Term, from_oxigraph, triple_terms
 
-__all__ = ["EndpointEngine", "with_values"]
+__all__ = ["EndpointEngine", "store_cut", "with_values"]
 
 
 def _where_brace(text: str) -> int:
@@ -100,18 +100,27 @@ class EndpointEngine:
             )
         query = with_values(text, bindings or {})
         graph_form = any(word in {"CONSTRUCT", "DESCRIBE"} for word in keywords(text)[:50])
-        kind, payload = self._ask(query, _ACCEPT["graph" if graph_form else "results"])
+        kind, payload, headers = self._ask(query, _ACCEPT["graph" if graph_form else "results"])
         if kind in _GRAPH_TYPES:
-            return _triples(payload, _GRAPH_TYPES[kind])
-        if kind not in _RESULT_TYPES:
+            result = _triples(payload, _GRAPH_TYPES[kind])
+        elif kind in _RESULT_TYPES:
+            result = _solutions(payload, _RESULT_TYPES[kind], limit)
+        else:
             raise QueryError(
                 f"endpoint {self.url} answered {kind or 'no content type'}, not SPARQL results: "
                 f"{_first_line(payload)}"
             )
-        return _solutions(payload, _RESULT_TYPES[kind], limit)
+        cut = store_cut(headers, len(result))
+        if cut is not None and (limit is None or limit > cut):
+            raise QueryError(
+                f"endpoint {self.url} cut the answer at {cut:,} rows (its own limit: Virtuoso's "
+                "[SPARQL] ResultSetMaxRows, or calcinosis-kg serve --max-rows); the answer is "
+                "incomplete: raise that limit, or page with LIMIT / OFFSET"
+            )
+        return result
 
-    def _ask(self, query: str, accept: str) -> tuple[str, bytes]:
-        """Send the query; return the media type and body of a successful answer."""
+    def _ask(self, query: str, accept: str) -> tuple[str, bytes, dict[str, str]]:
+        """Send the query; return the media type, body and headers of a successful answer."""
         import httpx
 
         headers = {"Accept": accept}
@@ -130,7 +139,29 @@ class EndpointEngine:
                 f"endpoint {self.url} answered {response.status_code} {response.reason_phrase}: "
                 f"{_first_line(response.content)}"
             )
-        return response.headers.get("content-type", "").split(";")[0].strip().lower(), response.content
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        return media, response.content, {k.lower(): v for k, v in response.headers.items()}
+
+
+def store_cut(headers: dict[str, str], rows: int) -> int | None:
+    """The row count at which the store says it cut its answer, or None.
+
+    Virtuoso sends ``X-SPARQL-MaxRows`` when its ``ResultSetMaxRows`` may have cut the answer;
+    ``calcinosis-kg serve`` sends ``X-SPARQL-Truncated: true`` and ``X-SPARQL-Max-Rows``;
+    Virtuoso's partial (anytime) answers carry ``X-SQL-State``.
+
+    >>> store_cut({"x-sparql-maxrows": "10000"}, 10000), store_cut({"x-sparql-maxrows": "10000"}, 9)
+    (10000, None)
+    >>> store_cut({"x-sparql-truncated": "true", "x-sparql-max-rows": "1000"}, 1000)
+    1000
+    """
+    cap = headers.get("x-sparql-maxrows") or headers.get("x-sparql-max-rows")
+    said = headers.get("x-sparql-truncated", "").lower()
+    if said == "true" or headers.get("x-sql-state"):
+        return int(cap) if cap and cap.isdigit() else rows
+    if not said and cap and cap.isdigit() and rows >= int(cap):
+        return int(cap)
+    return None
 
 
 def _first_line(payload: bytes, width: int = 300) -> str:
