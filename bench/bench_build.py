@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 STEPS = ("load", "reason", "check", "validate", "write")
 STEP_LINE = re.compile(rf"^({'|'.join(STEPS)})\s+([0-9.]+) s$", re.M)
@@ -47,17 +48,27 @@ def one_build(out_dir: str, tree: str | None = None) -> dict[str, float]:
     return {**timings, "sum of steps": sum(timings.values()), "process": elapsed}
 
 
-def plain_build(out_dir: str) -> None:
-    """Load, reason, validate and write with rdflib, owlrl and pyshacl alone (run in a process)."""
+def compiled_kb(path: str) -> None:
+    """Write the knowledge base, compiled from its tables, to ``path`` (N-Triples), for the plain build."""
+    import pyoxigraph as ox
+
+    from calcinosis_kg.loading import load_parts
+
+    ox.serialize(load_parts()["kb"], path, format=ox.RdfFormat.N_TRIPLES)
+
+
+def plain_build(out_dir: str, kb: str) -> None:
+    """Load, reason, validate and write with rdflib, owlrl and pyshacl alone (run in a process):
+    the ontology, and the knowledge base as :func:`compiled_kb` wrote it."""
     import owlrl
     import pyshacl
     from rdflib import Graph
 
-    from calcinosis_kg.resources import kb_files, ontology_file, shapes_file
+    from calcinosis_kg.resources import ontology_file, shapes_file
 
     graph = Graph()
-    for path in [ontology_file(), *kb_files()]:
-        graph.parse(path, format="turtle")
+    graph.parse(ontology_file(), format="turtle")
+    graph.parse(kb, format="nt")
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
     shapes = Graph().parse(shapes_file(), format="turtle")
     _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True)
@@ -65,10 +76,10 @@ def plain_build(out_dir: str) -> None:
     graph.serialize(f"{out_dir}/merged.nt", format="nt", encoding="utf-8")
 
 
-def one_plain_build(out_dir: str) -> float:
+def one_plain_build(out_dir: str, kb: str) -> float:
     """Seconds for :func:`plain_build` in a process of its own, from start to exit."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--plain", out_dir], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, __file__, "--plain", out_dir, kb], capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"the plain build failed:\n{done.stderr}")
     return time.perf_counter() - started
@@ -92,11 +103,13 @@ def main() -> int:
         metavar="DIR",
         help="a checkout to build with (repeatable; runs interleave)",
     )
-    parser.add_argument("--plain", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--plain", nargs=2, metavar=("DIR", "KB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.plain:
-        plain_build(args.plain)
+        plain_build(*args.plain)
         return 0
+    kb = tempfile.NamedTemporaryFile(suffix=".nt", delete=False).name  # noqa: SIM115 (removed below)
+    compiled_kb(kb)
     trees = args.tree or [None]
     plain: list[float] = []
     rows: dict[str | None, dict[str, list[float]]] = {tree: {} for tree in trees}
@@ -107,7 +120,8 @@ def main() -> int:
                 for name, seconds in {**one_build(folder, tree), "reference loop": loop}.items():
                     rows[tree].setdefault(name, []).append(seconds)
         with tempfile.TemporaryDirectory() as folder:
-            plain.append(one_plain_build(folder))
+            plain.append(one_plain_build(folder, kb))
+    Path(kb).unlink()
     for tree, table in rows.items():
         where = f", {tree}" if tree else ""
         print(f"{'step':<14} {'median s':>9} {'min s':>7} {'max s':>7}   ({args.runs} runs{where})")
