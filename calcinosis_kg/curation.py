@@ -370,6 +370,7 @@ class _Compiler:
         self.evidence: dict[str, Row] = {}
         self.issues: dict[str, set[str]] = {}  # claim name -> local names of the issue kinds
         self.agreement: dict[str, set[bool]] = {}  # claim name -> what the references say
+        self.conflicts: list[set[str]] = []  # the claim names of each conflict
         if seeds is None:
             _say_no_seeds()
         elif not seeds.is_dir():
@@ -625,6 +626,11 @@ class _Compiler:
     def _claims(self) -> None:
         """The direct edge and the claim node of each claim, in each origin that has rows for it."""
         ckg = PREFIXES["ckg"]
+        doubtful = {name for name, kinds in self.issues.items() if "DoubtfulStatement" in kinds}
+        for members in self.conflicts:  # a conflict disputes a claim while another side is not doubted
+            for name in members:
+                if members - {name} - doubtful:
+                    self.issues.setdefault(name, set()).add("Conflict")
         passages: dict[str, list[_Passage]] = {}
         for (name, _), claim in self.claims.items():
             passages.setdefault(name, []).extend(claim.passages)
@@ -669,12 +675,14 @@ class _Compiler:
                 self._add(
                     row.origin, node, PREFIXES["ckg"] + "concerns", ox.NamedNode(PREFIXES["claim"] + name)
                 )
-                if kind is not None:
-                    self.issues.setdefault(name, set()).add(_local(kind.value))
+                if kind is not None and _local(kind.value) == "DoubtfulStatement":
+                    self.issues.setdefault(name, set()).add("DoubtfulStatement")
             else:
                 self.problems.add(
                     row, "concerns", f"unknown claim {name!r} (SUBJECT--PREDICATE--OBJECT of a claims row)"
                 )
+        if kind is not None and _local(kind.value) == "Conflict":
+            self.conflicts.append(set(row.values("concerns")) & claims)
 
     def _corroboration(self, row: Row) -> None:
         """A curated reference that agrees or disagrees with a claim: evidence apart from the web excerpts."""

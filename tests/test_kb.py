@@ -320,7 +320,20 @@ def test_mapping_identifier(row):
     if TERMS is not None and row.get("subject_id") in TERMS_ENTITY:
         name = TERMS_ENTITY[row.get("subject_id")]
         for r in (r for r in TERMS if r["entity"] == name and r["curie"] == curie):
-            assert expected_predicate(r) == predicate, (row.get("subject_id"), curie, r["match"], predicate)
+            if expected_predicate(r) != predicate:  # a curated correction of the pick says why
+                assert row.get("comment") not in GENERIC_COMMENTS, (row.get("subject_id"), curie, r["match"])
+                assert not row.get("comment").startswith("Same concept"), (row.get("subject_id"), curie)
+
+
+#: The comments of mappings that follow the reference pick without a note of their own.
+GENERIC_COMMENTS = {
+    "",
+    "Same concept and name.",
+    "Nearly the same concept; not interchangeable in every use.",
+    "The reference term is broader.",
+    "The reference term is narrower.",
+    "A related concept, not a hierarchy relation.",
+}
 
 
 def test_terms_mapping_entities_exist():

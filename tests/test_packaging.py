@@ -36,6 +36,7 @@ def test_wheel_contains_data_and_no_tests(wheel):
     assert sorted(path.name for path in kb_files()) == [
         "claims.tsv",
         "conflicts.tsv",
+        "corroboration.tsv",
         "entities.tsv",
         "mappings.sssom.tsv",
         "sources.tsv",
