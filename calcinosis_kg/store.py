@@ -282,9 +282,10 @@ class Loader:
         found = self.get(graph)
         if len(found) != len(expected) or set(found) != set(expected):
             missing, extra = len(set(expected) - set(found)), len(set(found) - set(expected))
+            cap = " (a store's row limit, such as Virtuoso's ResultSetMaxRows, also cuts a read-back)"
             raise LoadError(
                 f"{what} <{graph}> has {len(found)} triples, expected {len(expected)} "
-                f"({missing} missing, {extra} unexpected)"
+                f"({missing} missing, {extra} unexpected)" + (cap if missing and not extra else "")
             )
 
     def staging_graphs(self) -> list[str]:

@@ -90,30 +90,20 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-class OxigraphServer:
-    """``oxigraph serve`` on a free loopback port, persisted in ``location``."""
+class Server:
+    """A server process on loopback, up once ``ready`` answers, stopped by :meth:`stop`."""
 
-    def __init__(self, location: Path):
-        self.location, self.port, self.process = location, free_port(), None
-        self.url = f"http://127.0.0.1:{self.port}"
+    process: subprocess.Popen | None = None
 
-    def start(self) -> OxigraphServer:
-        binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+    def launch(self, command: list[str], ready: str, seconds: float = 60.0, then=None, **popen):
+        """Start ``command``; wait for ``ready``, run ``then``; stop the process if either fails."""
         self.process = subprocess.Popen(
-            [
-                binary,
-                "serve",
-                "--location",
-                str(self.location),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--union-default-graph",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen
         )
         try:
-            wait_until_up(f"{self.url}/query?query=ASK%7B%7D", self.process)
+            wait_until_up(ready, self.process, seconds)
+            if then is not None:
+                then()
         except BaseException:
             stop(self.process)
             raise
@@ -122,6 +112,19 @@ class OxigraphServer:
     def stop(self) -> None:
         if self.process is not None:
             stop(self.process)
+
+
+class OxigraphServer(Server):
+    """``oxigraph serve`` on a free loopback port, persisted in ``location``."""
+
+    def __init__(self, location: Path):
+        self.location, self.port = location, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> OxigraphServer:
+        binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+        command = [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
+        return self.launch([*command, "--union-default-graph"], f"{self.url}/query?query=ASK%7B%7D")
 
 
 @pytest.fixture(scope="session")

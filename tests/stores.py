@@ -14,7 +14,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from conftest import free_port, stop, wait_until_up
+from conftest import Server, free_port
 
 HERE = Path(__file__).resolve().parent / "stores"
 JAVA_DIR = Path("/usr/share/java")
@@ -114,31 +114,18 @@ def java(classpath: str, *args: str, timeout: float = 120.0) -> subprocess.Compl
     return done
 
 
-class JenaEndpoint:
+class JenaEndpoint(Server):
     """TDB2 datasets served read-only at ``/NAME/sparql`` with the union default graph."""
 
     def __init__(self, classpath: str, datasets: dict[str, Path]):
-        self.classpath, self.datasets, self.process = classpath, datasets, None
+        self.classpath, self.datasets = classpath, datasets
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
 
     def start(self) -> JenaEndpoint:
         pairs = [f"{name}={path}" for name, path in self.datasets.items()]
-        self.process = subprocess.Popen(
-            [*_JAVA, self.classpath, str(HERE / "JenaEndpoint.java"), str(self.port), *pairs],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_up(f"{self.url}/{next(iter(self.datasets))}/sparql", self.process, 120)
-        except BaseException:
-            stop(self.process)
-            raise
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process)
+        command = [*_JAVA, self.classpath, str(HERE / "JenaEndpoint.java"), str(self.port), *pairs]
+        return self.launch(command, f"{self.url}/{next(iter(self.datasets))}/sparql", 120)
 
 
 _VIRTUOSO_INI = """[Database]
@@ -176,44 +163,44 @@ MaxQueryCostEstimationTime = 400
 """
 
 
-class VirtuosoServer:
+class VirtuosoServer(Server):
     """``virtuoso-t`` with an ini of its own in ``folder``, bound to 127.0.0.1, a fresh dba password."""
 
     def __init__(self, folder: Path, max_rows: int = 1_000_000):
-        self.folder, self.max_rows, self.process = folder, max_rows, None
+        self.folder, self.max_rows = folder, max_rows
         self.http_port, self.sql_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.password = secrets.token_hex(12)
 
     def start(self) -> VirtuosoServer:
         ini = self.folder / "virtuoso.ini"
-        ini.write_text(
-            _VIRTUOSO_INI.format(
-                dir=self.folder, sql_port=self.sql_port, http_port=self.http_port, max_rows=self.max_rows
-            ),
-            encoding="utf-8",
-        )
-        self.process = subprocess.Popen(
+        settings = {"dir": self.folder, "sql_port": self.sql_port, "http_port": self.http_port}
+        ini.write_text(_VIRTUOSO_INI.format(max_rows=self.max_rows, **settings), encoding="utf-8")
+        return self.launch(
             ["virtuoso-t", "+foreground", "+configfile", str(ini)],
+            f"{self.url}/sparql?query=ASK%7B%7D",
+            180,
+            then=self._set_password,
             cwd=self.folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
         )
-        try:
-            wait_until_up(f"{self.url}/sparql?query=ASK%7B%7D", self.process, 180)
-            # a new database's dba password is "dba": replace it before anything else talks to it
-            command = f"EXEC=set password dba {self.password};"
-            subprocess.run(
-                [_isql(), f"127.0.0.1:{self.sql_port}", "dba", "dba", command],
-                check=True,
-                capture_output=True,
-                timeout=60,
-            )
-        except BaseException:
-            stop(self.process)
-            raise
-        return self
 
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process)
+    def _set_password(self) -> None:
+        """A new database's dba password is "dba": replace it before anything else talks to it,
+        and check that the Graph Store endpoint takes the new one (isql exits 0 on SQL errors)."""
+        import httpx
+
+        change = f"EXEC=USER_CHANGE_PASSWORD('dba', 'dba', '{self.password}');"
+        subprocess.run(
+            [_isql(), f"127.0.0.1:{self.sql_port}", "dba", "dba", change],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        probe = httpx.delete(
+            f"{self.url}/sparql-graph-crud-auth",
+            params={"graph": "urn:calcinosis-kg:probe"},
+            auth=httpx.DigestAuth("dba", self.password),
+            trust_env=False,
+        )
+        if probe.status_code not in (200, 204, 404):
+            raise RuntimeError(f"Virtuoso did not take the new dba password (HTTP {probe.status_code})")
