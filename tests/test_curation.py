@@ -267,7 +267,7 @@ EXPECTED_PER_PREDICATE = {
     CKG + "agrees": 16,
     CKG + "associatedWith": 18,
     CKG + "causes": 55,
-    CKG + "concerns": 89,
+    CKG + "concerns": 88,
     CKG + "context": 16,
     CKG + "contributesTo": 5,
     CKG + "corroboratedBy": 16,
