@@ -267,7 +267,7 @@ EXPECTED_PER_PREDICATE = {
     CKG + "agrees": 16,
     CKG + "associatedWith": 18,
     CKG + "causes": 55,
-    CKG + "concerns": 88,  # hypercalcaemia as the basis of metastatic calcinosis is no longer doubted
+    CKG + "concerns": 88,
     CKG + "context": 16,
     CKG + "contributesTo": 5,
     CKG + "corroboratedBy": 16,
