@@ -6,7 +6,9 @@
 - ``docs/index.html``: a page that links them.
 
 pyLODE and pdoc run in a process of their own with a fixed hash seed, so the pages come out the
-same at every build and neither tool's settings leak into the caller. A missing tool (the
+same at every build (but for the order of the members of an OWL intersection in the ontology
+page, which pyLODE keeps in a set of page elements) and neither tool's settings leak into the
+caller. A missing tool (the
 ``docs`` extra, or Graphviz) skips its part with a note; nothing is fetched from the network.
 
 >>> from rdflib import Graph

@@ -43,7 +43,9 @@ def offline_kgx():
     bmt.toolkit.Toolkit.__init__.__defaults__ = (str(schema), {"predicate mappings": []})
     import kgx.config
 
-    prefix_map = json.loads((files("biolink_model") / "prefixmaps" / "biolink-model-prefix-map.json").read_text())
+    prefix_map = json.loads(
+        (files("biolink_model") / "prefixmaps" / "biolink-model-prefix-map.json").read_text()
+    )
     vocab = "https://w3id.org/biolink/vocab/"
     context = {**prefix_map, **_prefixes(), "biolink": vocab, "@vocab": vocab}
     for name in kgx.config.get_config()["jsonld-context"]:
@@ -66,7 +68,9 @@ def test_the_tables_have_the_kgx_columns_and_one_edge_per_claim(exported, releas
     assert len(edges) == len(claims) > 300
     assert len(nodes) == len(run_query(ENDS, dataset=release / DATASET_FILE, limit=None))
     assert all(e["primary_knowledge_source"] == INFORES for e in edges)
-    assert all(e["knowledge_level"] == "knowledge_assertion" and e["agent_type"] == "manual_agent" for e in edges)
+    assert all(
+        e["knowledge_level"] == "knowledge_assertion" and e["agent_type"] == "manual_agent" for e in edges
+    )
     assert all(e["predicate"].startswith("biolink:") and e["publications"].startswith("src:") for e in edges)
     assert all(n["category"].startswith("biolink:") for n in nodes)
 
@@ -124,7 +128,8 @@ def test_the_export_needs_no_kgx(release, tmp_path):
     script = (
         "import sys; sys.modules['kgx'] = None; sys.modules['bmt'] = None\n"
         "from calcinosis_kg.cli import main\n"
-        f"sys.exit(main(['-q', 'export', '--format', 'kgx', '-o', {str(tmp_path)!r}, '--release', {str(release)!r}]))"
+        f"sys.exit(main(['-q', 'export', '--format', 'kgx', '-o', {str(tmp_path)!r},"
+        f" '--release', {str(release)!r}]))"
     )
     subprocess.run([sys.executable, "-c", script], check=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.tsv", "nodes.tsv"]
