@@ -239,10 +239,13 @@ def _sssom(store: ox.Store, shapes: Graph) -> bytes:
 
 def _void(parts: dict[str, list[ox.Quad]], inferred: list[ox.Quad]) -> bytes:
     """The VoID/DCAT description of the release's named graphs (``void.ttl``)."""
-    from .describe import describe
+    from .describe import describe_counts, quad_counts
 
-    graphs = {name: to_graph(found) for name, found in {**parts, "inferred": inferred}.items()}
-    return to_bytes(describe(graphs), "turtle")
+    named = {**parts, "inferred": inferred}
+    total = quad_counts(quad for name, found in named.items() if name != "shapes" for quad in found)
+    return to_bytes(
+        describe_counts(total, {name: quad_counts(found) for name, found in named.items()}), "turtle"
+    )
 
 
 def _quiet(_: str) -> None:

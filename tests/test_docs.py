@@ -73,6 +73,18 @@ def test_void_describes_the_released_triples(release):
     assert void.value(releases[0], VOID.triples) == Literal(lines)
 
 
+def test_void_of_the_build_is_the_one_export_describes(release, tmp_path):
+    from rdflib.compare import isomorphic
+
+    from calcinosis_kg.cli import main
+
+    assert (
+        main(["-q", "export", "--format", "void", "-o", str(tmp_path / "v.ttl"), "--release", str(release)])
+        == 0
+    )
+    assert isomorphic(Graph().parse(release / "void.ttl"), Graph().parse(tmp_path / "v.ttl"))
+
+
 def test_a_build_without_graphviz_skips_the_picture_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     notes: list[str] = []
