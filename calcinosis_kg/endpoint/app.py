@@ -1,4 +1,5 @@
-"""The read-only SPARQL 1.1 Protocol endpoint (Starlette): ``/sparql``, a page at ``/``, ``/status``.
+"""The read-only SPARQL 1.1 Protocol endpoint (Starlette): ``/sparql``, a page at ``/``, ``/status``,
+the release's documentation at ``/docs/``.
 
 Refused with 4xx: updates (403), ``SERVICE`` (403), a graph the release does not hold in
 ``FROM`` / ``FROM NAMED`` / ``default-graph-uri`` / ``named-graph-uri`` (400; the release's
@@ -28,7 +29,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from ..sparql.guard import MAX_QUERY_BYTES
 from .pool import Busy, Disconnected, TimeLimit, WorkerDied, WorkerPool
@@ -115,6 +117,7 @@ def create_app(
             Route("/", home),
             Route("/sparql", sparql, methods=["GET", "POST"]),
             Route("/status", status),
+            *_docs_route(Path(dataset).parent / "docs"),
         ],
         lifespan=lifespan,
         middleware=[
@@ -130,6 +133,11 @@ def create_app(
     )
     app.state.pool = pool
     return app
+
+
+def _docs_route(folder: Path) -> list[Mount]:
+    """``/docs/``: the release's documentation (ontology pages, model picture, API), when built."""
+    return [Mount("/docs", app=StaticFiles(directory=folder, html=True))] if folder.is_dir() else []
 
 
 async def _read_query(
