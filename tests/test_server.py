@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import socket
 import subprocess
 import sys
@@ -69,9 +70,10 @@ def test_home_page_lists_the_canned_queries(endpoint):
     from calcinosis_kg.endpoint import canned_queries
 
     page = httpx.get(endpoint.rsplit("/", 1)[0] + "/", trust_env=False).text
-    assert "<textarea" in page
+    assert "<textarea" in page and '<meta name="viewport"' in page
+    assert "PREFIX ckg: <https://w3id.org/calcinosis-kg/ontology/>" in html.unescape(page)
     for spec in canned_queries():
-        assert f"<code>{spec['name']}</code>" in page
+        assert f'<option value="{spec["name"]}">' in page
 
 
 @pytest.mark.parametrize(
