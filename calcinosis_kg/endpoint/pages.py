@@ -82,6 +82,7 @@ def _head(title: str, root: str, extra: str = "") -> str:
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
+        f'<link rel="icon" href="{escape(root)}static/icon.svg" type="image/svg+xml">\n'
         f'<link rel="stylesheet" href="{escape(root)}static/page.css">{extra}</head>\n<body>\n'
         f'<header><a class="home" href="{escape(root)}">calcinosis-kg</a>'
         f'<span class="version">{escape(__version__)}</span></header>\n<main>\n'
@@ -137,7 +138,7 @@ def query_page(queries: list[dict], root: str, limits: str) -> str:
 <h2>SPARQL</h2>
 <form id="sparql-form">
 <label for="query">Query (Ctrl+Enter runs it)</label>
-<textarea id="query" name="query" rows="12" spellcheck="false">{editor}</textarea>
+<textarea id="query" name="query" rows="26" spellcheck="false">{editor}</textarea>
 <p class="buttons"><button type="submit" id="run-sparql">Run</button></p>
 </form>
 </section>
@@ -182,14 +183,17 @@ def entity_page(desc: Description, root: str, path: str) -> str:
         items = "".join(f"<li>{escape(s)}</li>" for s in sorted(desc.synonyms, key=str.casefold))
         parts.append(f'<h2>Synonyms</h2>\n<ul id="synonyms" class="inline">{items}</ul>\n')
     if desc.mappings:
+        labelled = any(ref.label for _, ref in desc.mappings)
         rows = "".join(
             f"<tr><td>{escape(relation)}</td><td>{link(ref.iri, root)}</td>"
-            f"<td>{escape(ref.label or '')}</td></tr>"
+            + (f"<td>{escape(ref.label or '')}</td>" if labelled else "")
+            + "</tr>"
             for relation, ref in sorted(desc.mappings, key=lambda m: (m[0], short(m[1].iri)))
         )
         parts.append(
             '<h2>Mappings</h2>\n<div class="scroll"><table id="mappings"><thead><tr><th>match</th>'
-            f"<th>term</th><th>label</th></tr></thead><tbody>{rows}</tbody></table></div>\n"
+            f"<th>term</th>{'<th>label</th>' if labelled else ''}</tr></thead><tbody>{rows}</tbody>"
+            "</table></div>\n"
         )
     parts.append(_claims_html(desc, root))
     if desc.statements:

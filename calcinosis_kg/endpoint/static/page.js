@@ -122,27 +122,32 @@
     $("status").textContent = "Running " + what + "…";
     document.body.classList.add("busy");
     const started = performance.now();
+    let response, text;
     try {
-      const response = await request;
-      const text = await response.text();
-      const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      if (!response.ok) {
-        fail(response.status + " " + response.statusText, text || "(no message)");
-        return;
-      }
-      const type = (response.headers.get("content-type") || "").split(";")[0].trim();
-      if (type === "application/sparql-results+json") {
-        const answer = JSON.parse(text);
-        const cut = response.headers.get("X-SPARQL-Truncated") === "true";
-        renderResults(answer, seconds, cut, response.headers.get("X-SPARQL-Max-Rows"));
-      } else {
-        $("status").textContent = "Graph answer (" + type + "), " + seconds + " s";
-        $("results").append(element("pre", { class: "graph" }, text));
-      }
+      response = await request;
+      text = await response.text();
     } catch (error) {
       fail("The server could not be reached", String(error));
+      return;
     } finally {
       document.body.classList.remove("busy");
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    const answerBox = $("answer");
+    if (answerBox.getBoundingClientRect().top > window.innerHeight * 0.6) {
+      answerBox.scrollIntoView({ block: "start" });
+    }
+    if (!response.ok) {
+      fail(response.status + " " + response.statusText, text || "(no message)");
+      return;
+    }
+    const type = (response.headers.get("content-type") || "").split(";")[0].trim();
+    if (type === "application/sparql-results+json") {
+      const cut = response.headers.get("X-SPARQL-Truncated") === "true";
+      renderResults(JSON.parse(text), seconds, cut, response.headers.get("X-SPARQL-Max-Rows"));
+    } else {
+      $("status").textContent = "Graph answer (" + type + "), " + seconds + " s";
+      $("results").append(element("pre", { class: "graph" }, text));
     }
   }
 
@@ -159,7 +164,9 @@
     const table = element("table", { id: "result-table" });
     const head = element("tr");
     for (const column of columns) head.append(element("th", { scope: "col" }, column));
-    table.append(element("thead")).append(head);
+    const thead = element("thead");
+    thead.append(head);
+    table.append(thead);
     const body = element("tbody");
     for (const row of rows) {
       const tr = element("tr");
