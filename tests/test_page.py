@@ -17,10 +17,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from test_queries import _expected as golden
 from test_server import serving
 
 HERE = Path(__file__).resolve().parent
-EXPECTED = HERE / "expected"
 KB = HERE.parent / "kb"
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 #: without the networking switches the browser tries to reach the network and a closed machine refuses it
@@ -113,12 +113,6 @@ def shot(driver, folder: Path, name: str, whole: bool = True) -> Path:
     return path
 
 
-def golden(name: str) -> tuple[list[str], set[tuple[str, ...]]]:
-    with open(EXPECTED / f"{name}.csv", newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    return rows[0], {tuple(row) for row in rows[1:] if row}
-
-
 def as_shown(value: str) -> str:
     """A golden value as the page shows it: the project's IRIs as CURIEs."""
     return value.replace(CKG, "ckg:").replace(KB_NS, "kb:")
@@ -147,7 +141,9 @@ def test_a_canned_query_runs_from_its_form(browser, site, shots):
     Select(browser.find_element(By.ID, "canned")).select_by_value("linked-types")
     field = wait_for(browser, lambda d: d.find_element(By.ID, "param-condition"))
     assert field.get_attribute("list") == "names"  # suggestions from labels and synonyms
-    wait_for(browser, lambda d: d.execute_script("return document.getElementById('names').options.length") > 100)
+    wait_for(
+        browser, lambda d: d.execute_script("return document.getElementById('names').options.length") > 100
+    )
     suggestions = browser.execute_script(
         "return [...document.getElementById('names').options].map(o => o.value)"
     )
@@ -179,7 +175,9 @@ def test_the_editor_runs_sparql_with_the_project_prefixes(browser, site, shots):
     editor = browser.find_element(By.ID, "query")
     assert "PREFIX ckg: <https://w3id.org/calcinosis-kg/ontology/>" in editor.get_attribute("value")
     query = 'SELECT ?label WHERE { kb:warfarin rdfs:label ?label . BIND("<img src=x id=xss>" AS ?x) }'
-    browser.execute_script("arguments[0].value = arguments[0].value.split('SELECT')[0] + arguments[1]", editor, query)
+    browser.execute_script(
+        "arguments[0].value = arguments[0].value.split('SELECT')[0] + arguments[1]", editor, query
+    )
     browser.find_element(By.ID, "run-sparql").click()
     wait_for(browser, lambda d: d.find_elements(By.ID, "result-table"))
     assert table(browser) == (["label"], [["warfarin"]])
@@ -201,13 +199,18 @@ def test_an_invalid_query_shows_the_endpoint_message_in_place(browser, site, sho
     editor = browser.find_element(By.ID, "query")
     browser.execute_script("arguments[0].value = arguments[1]", editor, "SELECT ?s WHERE { ?s ?p }")
     browser.find_element(By.ID, "run-sparql").click()
-    error = wait_for(browser, lambda d: d.find_element(By.ID, "error") if d.find_element(By.ID, "error").is_displayed() else None)
+    error = wait_for(
+        browser,
+        lambda d: d.find_element(By.ID, "error") if d.find_element(By.ID, "error").is_displayed() else None,
+    )
     assert error.text.startswith("400 Bad Request")
     assert "SPARQL syntax error" in error.text
     assert browser.current_url.startswith(site)  # the page stays; no raw answer replaces it
     print(shot(browser, shots, "invalid-query"))
 
-    browser.execute_script("arguments[0].value = arguments[1]", editor, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    browser.execute_script(
+        "arguments[0].value = arguments[1]", editor, "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    )
     browser.find_element(By.ID, "run-sparql").click()
     wait_for(browser, lambda d: "403" in d.find_element(By.ID, "error").text)
     assert "read-only" in browser.find_element(By.ID, "error").text
@@ -242,7 +245,10 @@ def test_an_entity_page_shows_its_claims(browser, site, shots):
         assert claim.find_element(By.CSS_SELECTOR, ".status").text
         assert claim.find_element(By.CSS_SELECTOR, ".sources").text.endswith(("source", "sources"))
     assert got == want
-    shown = {note.text.split(": ", 1)[1].split("\n")[0] for note in browser.find_elements(By.CSS_SELECTOR, ".issue")}
+    shown = {
+        note.text.split(": ", 1)[1].split("\n")[0]
+        for note in browser.find_elements(By.CSS_SELECTOR, ".issue")
+    }
     assert _warfarin_conflicts() <= shown
     mappings = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#mappings a")}
     assert "http://purl.obolibrary.org/obo/CHEBI_10033" in mappings
@@ -267,7 +273,8 @@ def test_a_narrow_screen_shows_no_horizontal_overflow(browser, site, shots, page
     from selenium.webdriver.common.by import By
 
     browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True},
     )
     try:
         open_page(browser, site + page)

@@ -177,7 +177,13 @@ def create_app(
             {"workers": pool.workers, "idle": pool.idle, "waiting": pool.waiting, "killed": pool.killed}
         )
 
+    async def not_found(request: Request, exc: Exception) -> Response:
+        if _page_type(request, None) == "text/html":
+            return _html(pages.not_found_page(request.url.path, _root(request)), 404)
+        return _text(404, f"nothing at {request.url.path}; the query page is at /.")
+
     app = Starlette(
+        exception_handlers={404: not_found},
         routes=[
             Route("/", home),
             Route("/sparql", sparql, methods=["GET", "POST"]),
