@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..namespaces import BASE, CKG, GRAPH
 from ..sparql.terms import Term
@@ -47,7 +47,12 @@ ONTOLOGY_IRI = BASE + "ontology"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 _MATCHES = {str(SKOS[name]): name for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")}
 _MATCHES[str(SKOS.relatedMatch)] = "relatedMatch"
-_SHOWN = {str(RDFS.label), str(SKOS.definition), str(SKOS.altLabel), str(RDF.type), *_MATCHES}
+#: the properties that give a label, a definition (the ontology has a title and a description)
+_LABELS, _DEFINITIONS = (
+    (str(RDFS.label), str(DCTERMS.title)),
+    (str(SKOS.definition), str(DCTERMS.description)),
+)
+_SHOWN = {*_LABELS, *_DEFINITIONS, str(SKOS.altLabel), str(RDF.type), *_MATCHES}
 
 
 def page_iri(kind: str, ident: str) -> str | None:
@@ -185,9 +190,9 @@ async def describe(iri: str, ask: Ask) -> Description | None:
         prop, value = row["property"].value, row["value"]
         is_inferred = row["graph"].value == inferred
         ref = Ref(value.value, _text(row.get("valueLabel"))) if value.kind == "uri" else None
-        if prop == str(RDFS.label) and out.label is None:
+        if prop in _LABELS and out.label is None:
             out.label = value.value
-        elif prop == str(SKOS.definition) and out.definition is None:
+        elif prop in _DEFINITIONS and out.definition is None:
             out.definition = value.value
         elif prop == str(SKOS.altLabel):
             out.synonyms.append(value.value)

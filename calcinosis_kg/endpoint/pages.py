@@ -165,9 +165,8 @@ def entity_page(desc: Description, root: str, path: str) -> str:
     )
     parts = [_head(f"{title} - calcinosis-kg", root, alternates)]
     parts.append(f'<h1 id="label">{escape(title)}</h1>\n')
-    parts.append(
-        f'<p class="iri-line"><code>{escape(short(desc.iri))}</code> <code>{escape(desc.iri)}</code></p>\n'
-    )
+    names = dict.fromkeys((short(desc.iri), desc.iri))  # the CURIE and the IRI, once if they are the same
+    parts.append(f'<p class="iri-line">{" ".join(f"<code>{escape(n)}</code>" for n in names)}</p>\n')
     if desc.categories or desc.inferred_categories:
         badges = " ".join(f'<span class="badge">{_ref(c, root)}</span>' for c in desc.categories)
         inferred = " ".join(
@@ -203,7 +202,8 @@ def entity_page(desc: Description, root: str, path: str) -> str:
             for prop, value, inferred in desc.statements
         )
         parts.append(
-            f'<details id="statements"><summary>All other statements ({len(desc.statements)})</summary>\n'
+            f'<details id="statements"{"" if desc.claims else " open"}>'
+            f"<summary>All other statements ({len(desc.statements)})</summary>\n"
             '<div class="scroll"><table><thead><tr><th>property</th><th>value</th><th>graph</th></tr>'
             f"</thead><tbody>{rows}</tbody></table></div></details>\n"
         )
