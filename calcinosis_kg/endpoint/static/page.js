@@ -151,13 +151,17 @@
     }
   }
 
+  const LONG_TEXT = 80; // characters: such a cell gets a wider column, so its row stays short
+
   function renderResults(answer, seconds, cut, maxRows) {
     if (typeof answer.boolean === "boolean") {
       $("status").textContent = "Answer: " + answer.boolean + " (" + seconds + " s)";
       return;
     }
-    const columns = answer.head.vars;
     const rows = answer.results.bindings;
+    // a column empty in every row (an unset parameter, say) is left out, as in the terminal
+    const filled = answer.head.vars.filter((c) => rows.some((r) => r[c] && r[c].value !== ""));
+    const columns = rows.length ? filled : answer.head.vars;
     let status = rows.length + (rows.length === 1 ? " row" : " rows") + ", " + seconds + " s";
     if (cut) status += "; cut at " + maxRows + " rows (add LIMIT and OFFSET to page through)";
     $("status").textContent = status;
@@ -176,6 +180,7 @@
         if (cell && cell.type === "uri") td.append(iriNode(cell.value));
         else if (cell && cell.type === "bnode") td.textContent = "_:" + cell.value;
         else if (cell) td.textContent = cell.value;
+        if (cell && cell.type !== "uri" && cell.value.length > LONG_TEXT) td.classList.add("long");
         tr.append(td);
       }
       body.append(tr);
