@@ -2,7 +2,7 @@
 
 >>> import tempfile
 >>> result = build(tempfile.mkdtemp())
->>> result.ok, sorted(p.name for p in result.files)[:3]
+>>> result.ok, [p.name for p in sorted(result.files)][:3]
 (True, ['asserted.ttl', 'build-info.json', 'calcinosis-kg.nq'])
 """
 
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import RDFS, Graph, URIRef
 
 from .convert import to_graph
-from .docs import DocsJob
+from .docs import DocsJob, complete, docs_key, previous_docs
 from .docs import start as start_docs
 from .loading import load_parts, parse_quads
 from .namespaces import GRAPHS
@@ -95,7 +95,8 @@ def build(
 
     With ``docs``, the documentation (:mod:`calcinosis_kg.docs`) is made beside the other steps
     and written under ``docs/``; ``note(text)`` is told of a part that was skipped (no Graphviz,
-    no pyLODE or pdoc).
+    no pyLODE or pdoc). Complete documentation of the earlier build in ``out_dir``, made from
+    the same ontology and code, is kept instead of made again.
 
     ``out_dir`` is replaced whole, never left with a mix of old and new files. A graph that
     is not consistent, has violations or fails a quality check leaves ``out_dir`` as it was:
@@ -103,9 +104,11 @@ def build(
     ``progress(step, seconds)`` is called after each step.
     """
     result = BuildResult(out_dir=Path(out_dir))
-    documentation = start_docs(ontology_file(), note or _quiet) if docs else None
+    key = docs_key(ontology_file()) if docs else None
+    previous = previous_docs(result.out_dir, key, BUILD_MARKER) if key else None
+    documentation = start_docs(ontology_file(), note or _quiet) if docs and previous is None else None
     try:
-        _build(result, data, reasoner, progress, documentation)
+        _build(result, data, reasoner, progress, documentation, previous, key)
     finally:
         if documentation is not None:
             documentation.close()
@@ -118,6 +121,8 @@ def _build(
     reasoner: str,
     progress: Callable[[str, float], object] | None,
     documentation: DocsJob | None,
+    previous: dict[str, bytes] | None,
+    key: str | None,
 ) -> None:
     clock = _Clock(result.timings, progress)
     clock.start("load")
@@ -135,7 +140,7 @@ def _build(
     clock.start("validate")
     conforms, report_graph, report_text = validate(store, shapes, engine="oxigraph")
     result.findings = findings(report_graph)
-    docs_files: dict[str, bytes] = {}
+    docs_files: dict[str, bytes] = previous or {}
     if documentation is not None and result.ok:
         clock.start("docs")
         docs_files = documentation.files()
@@ -164,6 +169,7 @@ def _build(
         "quality": result.quality,
         "counts": result.counts,
         "graphs": {name: str(iri) for name, iri in GRAPHS.items()},
+        "docs": key if complete(docs_files) else None,
     }
     outputs[BUILD_MARKER] = (json.dumps(info, indent=2, sort_keys=True) + "\n").encode("utf-8")
     target = result.out_dir if result.ok else failed_dir(result.out_dir)

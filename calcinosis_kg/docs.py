@@ -24,7 +24,9 @@ caller. A missing tool (the
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
 import shutil
 import subprocess
@@ -35,7 +37,7 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 
-__all__ = ["DOCS_DIR", "DocsJob", "model_dot", "model_svg", "start"]
+__all__ = ["DOCS_DIR", "DocsJob", "complete", "docs_key", "model_dot", "model_svg", "previous_docs", "start"]
 
 #: the folder of the release that holds the documentation
 DOCS_DIR = "docs"
@@ -146,6 +148,46 @@ def start(ontology: Path, note: Callable[[str], object] = print) -> DocsJob:
     """Start making the documentation of the ontology file ``ontology``; ``note(text)`` is told
     of any part skipped."""
     return DocsJob(ontology, note)
+
+
+def docs_key(ontology: Path) -> str:
+    """What the documentation is made from, as a digest: the ontology file and the package's code.
+
+    >>> from calcinosis_kg.resources import ontology_file
+    >>> len(docs_key(ontology_file()))
+    64
+    """
+    digest = hashlib.sha256(ontology.read_bytes())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def complete(files: dict[str, bytes]) -> bool:
+    """Whether ``files`` hold every part of the documentation (none was skipped).
+
+    >>> complete({"docs/index.html": b""})
+    False
+    """
+    parts = ("index.html", "ontology.html", "model.svg", "api/calcinosis_kg.html")
+    return all(f"{DOCS_DIR}/{part}" in files for part in parts)
+
+
+def previous_docs(out_dir: Path, key: str, marker: str) -> dict[str, bytes] | None:
+    """The documentation files of the earlier build in ``out_dir``, if its build information
+    (file ``marker``) says they were made, complete, from ``key``; else None (made anew)."""
+    try:
+        made_from = json.loads((out_dir / marker).read_text(encoding="utf-8")).get("docs")
+    except (OSError, ValueError):
+        return None
+    folder = out_dir / DOCS_DIR
+    if made_from != key or not (folder / "index.html").is_file():
+        return None
+    return {
+        f"{DOCS_DIR}/{path.relative_to(folder).as_posix()}": path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def _render(ontology: Path, folder: Path) -> None:

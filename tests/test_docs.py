@@ -3,6 +3,7 @@ void.ttl. A missing Graphviz skips the picture with a note; under CI the tools m
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import xml.etree.ElementTree as ET
@@ -110,3 +111,18 @@ def test_serve_answers_the_documentation(release):
 
 def test_the_ontology_file_is_what_is_documented():
     assert URIRef(CKG.rstrip("/")) in set(Graph().parse(ontology_file()).subjects(RDF.type, OWL.Ontology))
+
+
+def test_a_rebuild_keeps_the_documentation_made_from_the_same_ontology_and_code(tmp_path):
+    require("dot", "graphviz")
+    out = tmp_path / "dist"
+    first = build(out)
+    assert "docs" in first.timings
+    made = {p: p.read_bytes() for p in (out / "docs").rglob("*") if p.is_file()}
+    again = build(out)
+    assert again.ok and "docs" not in again.timings  # kept, not made again
+    assert {p: p.read_bytes() for p in (out / "docs").rglob("*") if p.is_file()} == made
+    info = json.loads((out / "build-info.json").read_text(encoding="utf-8"))
+    info["docs"] = "0" * 64  # made from something else: made anew
+    (out / "build-info.json").write_text(json.dumps(info), encoding="utf-8")
+    assert "docs" in build(out).timings
