@@ -99,7 +99,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         default=DEFAULTS.request_seconds,
         metavar="SECONDS",
-        help="time a client may take to send its request body (default: 10)",
+        help="seconds a client may take to send its request head, and again its body (default: 10)",
     )
     _release(p)
     p.set_defaults(run=run_serve)
