@@ -16,8 +16,9 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from .export import FORMATS, merged
+from .formats import FORMATS
 from .namespaces import BASE, GRAPHS
+from .serialize import merged
 from .version import __version__
 
 __all__ = [

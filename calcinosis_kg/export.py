@@ -10,24 +10,22 @@ along only in the dataset formats (with ``asserted`` and ``all``).
 >>> xml = ordered_graph(g).serialize(format="xml")
 >>> xml == ordered_graph(g).serialize(format="xml"), len(ordered_graph(g))
 (True, 2)
->>> FORMATS["rdfxml"].media_type
-'application/rdf+xml'
 """
 
 from __future__ import annotations
 
 import gzip as gzip_module
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from rdflib import OWL, RDF, Dataset, Graph, URIRef
 
 from .errors import CalcinosisKGError
+from .formats import FORMATS, ExportFormat
 from .namespaces import GRAPHS, PREFIXES
 from .resources import resource_dir
-from .serialize import canonical, dataset_to_bytes, to_bytes, write_atomic
+from .serialize import canonical, dataset_to_bytes, merged, to_bytes, write_atomic
 
 __all__ = [
     "FORMATS",
@@ -43,25 +41,6 @@ __all__ = [
     "select",
 ]
 
-
-@dataclass(frozen=True)
-class ExportFormat:
-    """An export format: rdflib's name for it, its media type and its file suffix."""
-
-    rdflib: str
-    media_type: str
-    suffix: str
-    dataset: bool = False
-
-
-FORMATS = {
-    "ttl": ExportFormat("turtle", "text/turtle", ".ttl"),
-    "nt": ExportFormat("nt", "application/n-triples", ".nt"),
-    "nq": ExportFormat("nquads", "application/n-quads", ".nq", dataset=True),
-    "trig": ExportFormat("trig", "application/trig", ".trig", dataset=True),
-    "jsonld": ExportFormat("json-ld", "application/ld+json", ".jsonld"),
-    "rdfxml": ExportFormat("xml", "application/rdf+xml", ".rdf"),
-}
 
 #: The named graphs each ``--graph`` choice selects (dataset formats add the shapes).
 SELECTIONS = {
@@ -123,14 +102,6 @@ def ordered_graph(graph: Graph) -> Graph:
         out.bind(prefix, namespace, replace=True)
     for triple in sorted(graph, key=lambda t: (t[0] not in headers, *(term.n3() for term in t))):
         out.add(triple)
-    return out
-
-
-def merged(graphs: dict[str, Graph]) -> Graph:
-    """The union of ``graphs``."""
-    out = Graph()
-    for graph in graphs.values():
-        out += graph
     return out
 
 

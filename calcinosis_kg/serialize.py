@@ -29,6 +29,15 @@ from .convert import quads, to_graph
 from .errors import InputError
 from .namespaces import PREFIXES
 
+
+def merged(graphs: dict[str, Graph]) -> Graph:
+    """The union of ``graphs``."""
+    out = Graph()
+    for graph in graphs.values():
+        out += graph
+    return out
+
+
 __all__ = [
     "FORMATS",
     "canonical",
@@ -38,6 +47,7 @@ __all__ = [
     "in_graph",
     "join_lines",
     "merge_lines",
+    "merged",
     "sorted_lines",
     "to_bytes",
     "turtle_of_lines",
