@@ -147,6 +147,7 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_.]*):([^\s:|]\S*)")
 _CLASS_NAME = re.compile(r"ckg:[A-Za-z][A-Za-z0-9]*")
 _SOURCE_ID = re.compile(r"\d{3}_[0-9A-Za-z]+")
+_FRACTION = re.compile(r"\d+/[1-9]\d*|\d+(?:\.\d+)?%")  # an HPO annotation's frequency as counted
 
 
 class Compiled(NamedTuple):
@@ -388,7 +389,8 @@ class _Compiler:
         self.issues: dict[str, set[str]] = {}  # claim name -> local names of the issue kinds
         self.agreement: dict[str, set[bool]] = {}  # claim name -> what the references say
         self.conflicts: dict[str, set[str]] = {}  # conflict id -> the claim names it concerns
-        self.issue_labels: dict[str, list[str]] = {}  # conflict id -> its label
+        self.issue_labels: dict[str, str] = {}  # conflict id -> its label
+        self.doubt_ids: set[str] = set()  # the ids of the doubtful statements
         self.doubt_labels: dict[str, list[str]] = {}  # claim name -> labels of its doubtful statements
         self.sides: dict[tuple[str, str], str] = {}  # (conflict id, claim name) -> judgement
         self.side_reasons: dict[tuple[str, str], str] = {}
@@ -718,6 +720,7 @@ class _Compiler:
                 if kind is not None and _local(kind.value) == "DoubtfulStatement":
                     self.issues.setdefault(name, set()).add("DoubtfulStatement")
                     self.doubt_labels.setdefault(name, []).append(row.get("label"))
+                    self.doubt_ids.add(row.get("id"))
             else:
                 self.problems.add(
                     row, "concerns", f"unknown claim {name!r} (SUBJECT--PREDICATE--OBJECT of a claims row)"
@@ -729,6 +732,11 @@ class _Compiler:
     def _side(self, row: Row) -> None:
         """The curator's judgement of one side (claim) of a conflict against medical knowledge."""
         conflict, name, judgement = row.get("conflict"), row.get("claim"), row.get("judgement")
+        if conflict in self.doubt_ids:
+            self.problems.add(
+                row, "conflict", f"{conflict!r} is a ckg:DoubtfulStatement: only a ckg:Conflict has sides"
+            )
+            return
         if conflict not in self.conflicts:
             self.problems.add(
                 row, "conflict", f"unknown conflict {conflict!r} (the id of a ckg:Conflict row of conflicts.tsv)"
@@ -779,6 +787,9 @@ class _Compiler:
             self.problems.add(row, "agreement", f"expected agrees or disagrees, found {agreement!r}")
             return
         resource, reference = row.get("resource"), row.get("reference")
+        if resource not in RESOURCES:
+            self.problems.add(row, "resource", f"unknown resource {resource!r} (one of {', '.join(RESOURCES)})")
+            return
         prefix = reference.split(":", 1)[0]
         if prefix not in RESOURCES.get(resource, ()):
             known = "; ".join(f"{r}: {', '.join(p)}" for r, p in RESOURCES.items())
@@ -789,6 +800,15 @@ class _Compiler:
         target = self._curie(
             row, "reference", REFERENCE_ALIASES.get(prefix, prefix) + reference[len(prefix) :]
         )
+        frequency = row.get("frequency")
+        if frequency and not (frequency in HPO_FREQUENCY or _FRACTION.fullmatch(frequency)):
+            self.problems.add(
+                row,
+                "frequency",
+                f"expected an HPO frequency term ({', '.join(HPO_FREQUENCY)}), a fraction such as 3/5"
+                f" or a percentage such as 40%, found {frequency!r}",
+            )
+            return
         code = row.get("evidence_code")
         if code and code not in HPO_EVIDENCE:
             self.problems.add(
