@@ -750,6 +750,11 @@ class _Compiler:
                 row, "judgement", f"expected {', '.join(JUDGEMENTS)}, found {judgement!r}"
             )
             return
+        if judgement == "unsupported" and ";" in row.get("reason"):
+            self.problems.add(
+                row, "reason", "the reason of an unsupported side is part of the doubt summary: write it without ';'"
+            )
+            return
         references = [self._curie(row, "reference", value) for value in row.values("reference")]
         if None in references:
             return

@@ -35,6 +35,7 @@ def test_wheel_contains_data_and_no_tests(wheel):
     assert "calcinosis_kg/py.typed" in names
     assert sorted(path.name for path in kb_files()) == [
         "claims.tsv",
+        "conflict-sides.tsv",
         "conflicts.tsv",
         "corroboration.tsv",
         "entities.tsv",
