@@ -25,7 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-STEPS = ("load", "reason", "check", "validate", "write")
+STEPS = ("load", "reason", "check", "validate", "docs", "write")
+#: the steps every build reports (``docs`` is absent with --no-docs and in older checkouts)
+REQUIRED = set(STEPS) - {"docs"}
 STEP_LINE = re.compile(rf"^({'|'.join(STEPS)})\s+([0-9.]+) s$", re.M)
 
 
@@ -43,7 +45,7 @@ def one_build(out_dir: str, tree: str | None = None) -> dict[str, float]:
     if done.returncode != 0:
         raise SystemExit(f"the build failed ({done.returncode}):\n{done.stderr}")
     timings = {step: float(seconds) for step, seconds in STEP_LINE.findall(done.stderr)}
-    if set(timings) != set(STEPS):
+    if not set(timings) >= REQUIRED:
         raise SystemExit(f"the build did not report every step:\n{done.stderr}")
     return {**timings, "sum of steps": sum(timings.values()), "process": elapsed}
 

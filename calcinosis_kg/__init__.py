@@ -1,17 +1,50 @@
 """calcinosis-kg: a source-traced knowledge graph of calcinosis.
 
->>> from calcinosis_kg import load_graph, reason, validate
+The functions, the results they return and the errors they raise:
+
+>>> from calcinosis_kg import QueryResult, load_graph, reason, run_query, validate
 >>> result = reason(load_graph())
 >>> conforms, report_graph, report_text = validate(result.merged)
 >>> report_text.splitlines()[:3]  # warnings only: the graph has no violation
 ['Validation Report', 'Conforms: False', 'Results (78):']
+>>> isinstance(run_query("types"), QueryResult)
+True
 """
 
-from .build import build
+from .build import BuildResult, build
+from .errors import (
+    CalcinosisKGError,
+    InputError,
+    InvalidDataError,
+    LoadError,
+    MappingError,
+    QueryError,
+    StoreError,
+)
 from .loading import load_graph
-from .reasoning import reason
-from .sparql import list_queries, run_query
-from .validation import validate
+from .reasoning import Reasoning, reason
+from .sparql import QueryResult, Term, list_queries, run_query
+from .validation import Finding, validate
 from .version import __version__
 
-__all__ = ["__version__", "build", "list_queries", "load_graph", "reason", "run_query", "validate"]
+__all__ = [
+    "BuildResult",
+    "CalcinosisKGError",
+    "Finding",
+    "InputError",
+    "InvalidDataError",
+    "LoadError",
+    "MappingError",
+    "QueryError",
+    "QueryResult",
+    "Reasoning",
+    "StoreError",
+    "Term",
+    "__version__",
+    "build",
+    "list_queries",
+    "load_graph",
+    "reason",
+    "run_query",
+    "validate",
+]

@@ -45,7 +45,7 @@ def ensure_release() -> Path:
     from .errors import CalcinosisKGError
 
     log.info("building the graph into %s (once for these inputs) ...", folder)
-    result = build(folder)
+    result = build(folder, note=lambda text: log.warning("note: %s", text))
     if not result.ok:
         raise CalcinosisKGError(f"the graph does not validate; run 'calcinosis-kg validate' ({folder})")
     return folder

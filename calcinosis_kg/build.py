@@ -2,7 +2,7 @@
 
 >>> import tempfile
 >>> result = build(tempfile.mkdtemp())
->>> result.ok, sorted(p.name for p in result.files)[:3]
+>>> result.ok, [p.name for p in sorted(result.files)][:3]
 (True, ['asserted.ttl', 'build-info.json', 'calcinosis-kg.nq'])
 """
 
@@ -18,11 +18,13 @@ import pyoxigraph as ox
 from rdflib import RDFS, Graph, URIRef
 
 from .convert import to_graph
+from .docs import DocsJob, complete, docs_key, previous_docs
+from .docs import start as start_docs
 from .loading import load_parts, parse_quads
 from .namespaces import GRAPHS
 from .quality import quality_failures
 from .reasoning import Reasoning, reason
-from .resources import input_digest, shapes_file
+from .resources import input_digest, ontology_file, shapes_file
 from .serialize import (
     BUILD_MARKER,
     in_graph,
@@ -86,8 +88,15 @@ def build(
     data: Sequence[str | Path] = (),
     reasoner: str = "rules",
     progress: Callable[[str, float], object] | None = None,
+    docs: bool = True,
+    note: Callable[[str], object] | None = None,
 ) -> BuildResult:
     """Load, reason, validate and write the artifacts into ``out_dir``.
+
+    With ``docs``, the documentation (:mod:`calcinosis_kg.docs`) is made beside the other steps
+    and written under ``docs/``; ``note(text)`` is told of a part that was skipped (no Graphviz,
+    no pyLODE or pdoc). Complete documentation of the earlier build in ``out_dir``, made from
+    the same ontology and code, is kept instead of made again.
 
     ``out_dir`` is replaced whole, never left with a mix of old and new files. A graph that
     is not consistent, has violations or fails a quality check leaves ``out_dir`` as it was:
@@ -95,6 +104,26 @@ def build(
     ``progress(step, seconds)`` is called after each step.
     """
     result = BuildResult(out_dir=Path(out_dir))
+    key = docs_key(ontology_file()) if docs else None
+    previous = previous_docs(result.out_dir, key, BUILD_MARKER) if key else None
+    documentation = start_docs(ontology_file(), note or _quiet) if docs and previous is None else None
+    try:
+        _build(result, data, reasoner, progress, documentation, previous, key)
+    finally:
+        if documentation is not None:
+            documentation.close()
+    return result
+
+
+def _build(
+    result: BuildResult,
+    data: Sequence[str | Path],
+    reasoner: str,
+    progress: Callable[[str, float], object] | None,
+    documentation: DocsJob | None,
+    previous: dict[str, bytes] | None,
+    key: str | None,
+) -> None:
     clock = _Clock(result.timings, progress)
     clock.start("load")
     parts, union = _load(data)
@@ -111,6 +140,10 @@ def build(
     clock.start("validate")
     conforms, report_graph, report_text = validate(store, shapes, engine="oxigraph")
     result.findings = findings(report_graph)
+    docs_files: dict[str, bytes] = previous or {}
+    if documentation is not None and result.ok:
+        clock.start("docs")
+        docs_files = documentation.files()
     clock.start("write")
     outputs = {
         "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),
@@ -123,6 +156,9 @@ def build(
     }
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
+    if result.ok:
+        outputs["void.ttl"] = _void(parts, reasoning.inferred_quads)
+        outputs.update(docs_files)
     info = {
         "version": __version__,
         "inputs": input_digest() if not data else None,
@@ -133,12 +169,12 @@ def build(
         "quality": result.quality,
         "counts": result.counts,
         "graphs": {name: str(iri) for name, iri in GRAPHS.items()},
+        "docs": key if complete(docs_files) else None,
     }
     outputs[BUILD_MARKER] = (json.dumps(info, indent=2, sort_keys=True) + "\n").encode("utf-8")
     target = result.out_dir if result.ok else failed_dir(result.out_dir)
     result.files = write_folder(target, outputs)
     clock.start(None)
-    return result
 
 
 def failed_dir(out_dir: str | Path) -> Path:
@@ -205,6 +241,17 @@ def _sssom(store: ox.Store, shapes: Graph) -> bytes:
     found = (q for p in wanted for g in parts for q in store.quads_for_pattern(None, p, None, g))
     prefixes = declared_prefixes()
     return to_sssom(mappings(to_graph(found), prefixes), prefixes)
+
+
+def _void(parts: dict[str, list[ox.Quad]], inferred: list[ox.Quad]) -> bytes:
+    """The VoID/DCAT description of the release's named graphs (``void.ttl``)."""
+    from .describe import describe_counts, quad_counts
+
+    named = {**parts, "inferred": inferred}
+    total = quad_counts(quad for name, found in named.items() if name != "shapes" for quad in found)
+    return to_bytes(
+        describe_counts(total, {name: quad_counts(found) for name, found in named.items()}), "turtle"
+    )
 
 
 def _quiet(_: str) -> None:

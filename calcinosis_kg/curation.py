@@ -280,8 +280,8 @@ def compile_tables(
     """Check and compile the kb tables (``kb``) and a curator's tables (``extra``) into quads.
 
     ``ontology`` gives the known categories and relations. Excerpts must be verbatim in the
-    source documents of ``seeds`` (default :func:`calcinosis_kg.resources.seeds_dir`; without
-    that folder a warning says so once and only that check is skipped).
+    source documents of ``seeds`` (default :func:`calcinosis_kg.resources.seeds_dir`); without
+    that folder only that check is skipped, with a warning when there are curator's tables.
     """
     problems = _Problems()
     tables: dict[str, list[Row]] = {kind: [] for kind in COLUMNS}
@@ -293,6 +293,8 @@ def compile_tables(
     for path in extra:
         tables[table_kind(path)] += read_rows(path, table_kind(path), problems, origin="data")
     compiler = _Compiler(_Vocabulary(ontology), problems, seeds or seeds_dir())
+    if compiler.seeds is None and extra:
+        _say_no_seeds()  # the shipped tables were checked when released; a curator's are not
     compiler.run(tables)
     problems.raise_any()
     return Compiled(*(list(dict.fromkeys(compiler.out[origin])) for origin in ("kb", "data")))
@@ -395,9 +397,7 @@ class _Compiler:
         self.sides: dict[tuple[str, str], str] = {}  # (conflict id, claim name) -> judgement
         self.side_reasons: dict[tuple[str, str], str] = {}
         self.corroboration_labels: dict[str, list[str]] = {}  # claim name -> its corroboration labels
-        if seeds is None:
-            _say_no_seeds()
-        elif not seeds.is_dir():
+        if seeds is not None and not seeds.is_dir():
             raise InputError(f"{seeds}: the source documents folder does not exist ({SEEDS_ENV})")
 
     def run(self, tables: dict[str, list[Row]]) -> None:

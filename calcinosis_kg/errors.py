@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["CalcinosisKGError", "InputError", "InvalidDataError"]
+__all__ = [
+    "CalcinosisKGError",
+    "InputError",
+    "InvalidDataError",
+    "LoadError",
+    "MappingError",
+    "QueryError",
+    "StoreError",
+]
 
 
 class CalcinosisKGError(Exception):

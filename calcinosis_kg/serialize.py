@@ -225,7 +225,8 @@ BUILD_MARKER = "build-info.json"
 
 
 def write_folder(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Replace ``folder`` whole by one holding ``files``: the old folder or the new, never a mix.
+    """Replace ``folder`` whole by one holding ``files`` (by path relative to it): the old folder
+    or the new, never a mix.
 
     The files are written into a new sibling folder, which then takes the old one's place in
     one atomic exchange (Linux ``renameat2``; elsewhere two renames, between which the folder
@@ -243,9 +244,10 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> list[Path]:
         shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     try:
-        for name, data in files.items():
+        for name, data in files.items():  # a name may hold folders: docs/api/index.html
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)
-        for path in [*staging.iterdir(), staging]:  # on disk before the folder takes its place
+        for path in [*sorted(staging.rglob("*"), reverse=True), staging]:  # on disk before it takes its place
             descriptor = os.open(path, os.O_RDONLY)
             try:
                 os.fsync(descriptor)

@@ -172,7 +172,7 @@ def test_exact_match_of_two_entities(tmp_path, ontology):
         compile_tiny(tmp_path, ontology, {("mappings.sssom.tsv", 9): f"{first}\n{second}"})
 
 
-def test_without_source_documents_it_says_so_once_and_skips_only_that_check(
+def test_without_source_documents_only_that_check_is_skipped_and_a_curator_is_told_once(
     tmp_path, ontology, monkeypatch, caplog
 ):
     monkeypatch.setattr(curation, "seeds_dir", lambda: None)
@@ -180,17 +180,20 @@ def test_without_source_documents_it_says_so_once_and_skips_only_that_check(
     paths = write_kb(
         tmp_path, {("claims.tsv", 2): TABLES["claims.tsv"][1].replace("can cause", "can bring on")}
     )
+    mine = tmp_path / "my-entities.tsv"  # a curator's table (of no rows yet)
+    mine.write_text(TABLES["entities.tsv"][0] + "\n", encoding="utf-8")
+    said = "source documents not found (set CALCINOSIS_KG_SEEDS): excerpts are not checked against them"
     with caplog.at_level(logging.WARNING, logger="calcinosis_kg"):
-        compile_tables(paths, ontology=ontology)
-        compile_tables(paths, ontology=ontology)
+        compile_tables(paths, ontology=ontology)  # the shipped tables: checked when released
+        assert said not in [r.message for r in caplog.records]
+        compile_tables(paths, [mine], ontology=ontology)
+        compile_tables(paths, [mine], ontology=ontology)
         with pytest.raises(InvalidDataError, match="unknown relation"):
             compile_tables(
                 write_kb(tmp_path, {("claims.tsv", 2): TABLES["claims.tsv"][1].replace("causes", "cures")}),
                 ontology=ontology,
             )
-    assert [r.message for r in caplog.records].count(
-        "source documents not found (set CALCINOSIS_KG_SEEDS): excerpts are not checked against them"
-    ) == 1
+    assert [r.message for r in caplog.records].count(said) == 1
 
 
 # -- contributed tables --------------------------------------------------------------------

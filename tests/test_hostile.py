@@ -242,3 +242,25 @@ def test_a_client_that_sends_its_body_slowly_is_cut_off(release):
             started = time.monotonic()
             answer = conn.recv(1000)
             assert answer.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 3
+
+
+def test_a_client_that_sends_its_request_head_slowly_is_cut_off(release):
+    with serving(release, workers=1, spares=0, request_timeout=1) as url:
+        port = int(url.split(":")[2].split("/")[0])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            started = time.monotonic()
+            closed_after = None
+            for byte in b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 40:
+                try:
+                    conn.sendall(bytes([byte]))
+                except (BrokenPipeError, ConnectionResetError):
+                    closed_after = time.monotonic() - started
+                    break
+                time.sleep(0.1)
+            if closed_after is None:  # every byte sent within the deadline's reach: read the close
+                conn.settimeout(3)
+                assert conn.recv(1000) == b""
+                closed_after = time.monotonic() - started
+            assert 0.9 < closed_after < 2.5, closed_after
+        # a client that sends its request in time is answered as before
+        assert ask(url, "ASK { ?s ?p ?o }", timeout=10).json()["boolean"] is True

@@ -33,6 +33,8 @@ def test_wheel_contains_data_and_no_tests(wheel):
     assert "calcinosis_kg/ontology/calcinosis.ttl" in names
     assert "calcinosis_kg/ontology/shapes.ttl" in names
     assert "calcinosis_kg/py.typed" in names
+    for page_file in ("static/page.js", "static/page.css", "static/icon.svg", "queries/claims.rq"):
+        assert f"calcinosis_kg/endpoint/{page_file}" in names
     assert sorted(path.name for path in kb_files()) == [
         "claims.tsv",
         "conflict-sides.tsv",

@@ -31,7 +31,7 @@ def dataset(release):
 
 
 def run(dataset, name, engine="oxigraph", **params):
-    return run_query(name, engine=engine, dataset=dataset, timeout=None, **params)
+    return run_query(name, engine=engine, dataset=dataset, timeout=120, **params)
 
 
 # --- golden answers, written from the source documents -----------------------------------------

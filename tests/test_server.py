@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import html
+import io
 import socket
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -69,9 +73,10 @@ def test_home_page_lists_the_canned_queries(endpoint):
     from calcinosis_kg.endpoint import canned_queries
 
     page = httpx.get(endpoint.rsplit("/", 1)[0] + "/", trust_env=False).text
-    assert "<textarea" in page
+    assert "<textarea" in page and '<meta name="viewport"' in page
+    assert "PREFIX ckg: <https://w3id.org/calcinosis-kg/ontology/>" in html.unescape(page)
     for spec in canned_queries():
-        assert f"<code>{spec['name']}</code>" in page
+        assert f'<option value="{spec["name"]}">' in page
 
 
 @pytest.mark.parametrize(
@@ -224,3 +229,138 @@ def test_a_client_of_a_cut_answer_gets_an_error_not_a_short_answer(endpoint):
     with pytest.raises(QueryError, match=f"cut the answer at {MAX_ROWS:,} rows"):
         run_query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", endpoint=endpoint, limit=None)
     assert len(run_query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", endpoint=endpoint, limit=10).rows) == 10
+
+
+# --- canned queries by name, with their parameters bound ----------------------------------------
+
+
+def _root(endpoint: str) -> str:
+    return endpoint.rsplit("/", 1)[0]
+
+
+def _csv_rows(text: str, columns: list[str]) -> set[tuple[str, ...]]:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return {tuple(row[c] for c in columns) for row in rows}
+
+
+def test_the_canned_queries_are_listed_with_their_parameters(endpoint):
+    from calcinosis_kg.endpoint import canned_queries
+
+    listed = httpx.get(_root(endpoint) + "/queries", trust_env=False).json()
+    assert [q["name"] for q in listed] == [q["name"] for q in canned_queries()]
+    (linked,) = [q for q in listed if q["name"] == "linked-types"]
+    assert [(p["name"], p["kind"], p.get("required", False)) for p in linked["params"]] == [
+        ("condition", "entity", True),
+        ("least", "entity", False),
+    ]
+    text = httpx.get(_root(endpoint) + "/queries/evidence.rq", trust_env=False)
+    assert text.headers["content-type"].startswith("application/sparql-query")
+    assert text.text == (Path(__file__).parent.parent / "queries" / "evidence.rq").read_text(encoding="utf-8")
+
+
+def test_a_canned_query_runs_with_its_parameters_bound(endpoint):
+    from test_queries import _expected
+
+    columns, want = _expected("linked-types-condition=systemic-sclerosis")
+    answer = httpx.get(
+        _root(endpoint) + "/queries/linked-types",
+        params={"condition": "systemic sclerosis"},
+        headers={"Accept": "text/csv"},
+        trust_env=False,
+    )
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert _csv_rows(answer.text, columns) == want
+    by_curie = httpx.get(
+        _root(endpoint) + "/queries/linked-types?condition=kb:systemic-sclerosis", trust_env=False
+    )
+    assert len(by_curie.json()["results"]["bindings"]) == len(want)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "message"),
+    [
+        ("/queries/search", {"text": '") } } SELECT * WHERE { ?s ?p ?o } #'}, 200, None),
+        ("/queries/linked-types", {"condition": "x> } ?s ?p ?o . { <urn:x"}, 400, "no entity has the label"),
+        ("/queries/linked-types", {}, 400, "needs the parameter 'condition'"),
+        ("/queries/linked-types", {"conditon": "gout"}, 400, "valid parameters: condition"),
+        ("/queries/no-such-query", {}, 404, "no canned query named 'no-such-query'"),
+    ],
+)
+def test_parameter_values_are_bound_never_pasted(endpoint, path, params, status, message):
+    answer = httpx.get(_root(endpoint) + path, params=params, trust_env=False)
+    assert answer.status_code == status, answer.text
+    if message is None:
+        assert answer.json()["results"]["bindings"] == []  # the text matched no label, and broke nothing
+    else:
+        assert message in answer.text
+
+
+def test_names_are_the_labels_and_synonyms_an_entity_parameter_takes(endpoint):
+    rows = httpx.get(_root(endpoint) + "/names", trust_env=False).json()["results"]["bindings"]
+    names = {(r["name"]["value"], r["kind"]["value"]) for r in rows}
+    assert {("warfarin", "label"), ("scleroderma", "synonym")} <= names
+
+
+# --- a page and RDF for every resource ----------------------------------------------------------
+
+WARFARIN = "https://w3id.org/calcinosis-kg/entity/warfarin"
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "fmt"),
+    [
+        ("/entity/warfarin", "text/turtle", "turtle"),
+        ("/entity/warfarin", "application/n-triples", "nt"),
+        ("/entity/warfarin", "application/ld+json", "json-ld"),
+        ("/entity/warfarin", "application/rdf+xml", "xml"),
+        ("/entity/warfarin.ttl", "text/html", "turtle"),
+        ("/entity/warfarin?format=jsonld", "text/html", "json-ld"),
+    ],
+)
+def test_a_resource_is_rdf_for_a_client(endpoint, path, accept, fmt):
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    answer = httpx.get(_root(endpoint) + path, headers={"Accept": accept}, trust_env=False)
+    assert answer.status_code == 200 and "Accept" in answer.headers["vary"]
+    graph = Graph().parse(data=answer.text, format=fmt)
+    warfarin = URIRef(WARFARIN)
+    assert (warfarin, RDFS.label, Literal("warfarin", lang="en")) in graph
+    claims = set(graph.subjects(RDF.subject, warfarin)) | set(graph.subjects(RDF.object, warfarin))
+    assert {str(c).rsplit("/", 1)[1] for c in claims} == {
+        "warfarin--causes--IatrogenicCalcinosis",
+        "MetastaticCalcinosis--treatedBy--warfarin",
+    }
+
+
+def test_a_resource_is_a_page_for_a_browser(endpoint):
+    answer = httpx.get(_root(endpoint) + "/entity/warfarin", headers={"Accept": BROWSER}, trust_env=False)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in answer.headers["content-security-policy"]
+    assert '<h1 id="label">warfarin</h1>' in answer.text
+    assert 'href="http://purl.obolibrary.org/obo/CHEBI_10033"' in answer.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/entity/no-such-thing", "/entity/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/graph/kb", "/ontologyx"],
+)
+def test_an_unknown_resource_is_a_404_page(endpoint, path):
+    answer = httpx.get(_root(endpoint) + path, headers={"Accept": BROWSER}, trust_env=False)
+    assert answer.status_code == 404
+    assert "<h1>Not found</h1>" in answer.text and "<script>alert" not in answer.text
+    rdf = httpx.get(_root(endpoint) + path, headers={"Accept": "text/turtle"}, trust_env=False)
+    assert rdf.status_code == 404
+
+
+def test_the_ontology_iri_gives_the_ontology(endpoint):
+    from calcinosis_kg.resources import ontology_file
+
+    answer = httpx.get(_root(endpoint) + "/ontology.nt", trust_env=False)
+    assert answer.headers["content-type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=answer.text, format="nt")) == len(Graph().parse(ontology_file()))
+    page = httpx.get(_root(endpoint) + "/ontology", headers={"Accept": BROWSER}, trust_env=False)
+    assert "Calcinosis knowledge graph ontology" in page.text
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

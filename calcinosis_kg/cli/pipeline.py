@@ -22,6 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("build", help="load, reason, validate and write the artifacts")
     _common(p)
     p.add_argument("-o", "--out", default="dist", help="output folder (default: dist)")
+    p.add_argument(
+        "--no-docs",
+        action="store_true",
+        help="leave out docs/ (ontology pages, model picture, API reference)",
+    )
     p.set_defaults(run=run_build)
 
     p = subparsers.add_parser(
@@ -67,7 +72,14 @@ def _progress(step: str, seconds: float) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    result = build(args.out, data=args.data, reasoner=args.reasoner, progress=_progress)
+    result = build(
+        args.out,
+        data=args.data,
+        reasoner=args.reasoner,
+        progress=_progress,
+        docs=not args.no_docs,
+        note=lambda text: log.warning("note: %s", text),
+    )
     _report(result.errors, result.violations, result.quality)
     if not result.ok:
         log.warning(

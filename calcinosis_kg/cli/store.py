@@ -24,11 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the export, mappings, load and serve subcommands."""
     p = subparsers.add_parser(
         "export",
-        help="write the graph as ttl, nt, nq, trig, jsonld or rdfxml, or its VoID/DCAT description",
+        help="write the graph (ttl, nt, nq, trig, jsonld, rdfxml), its VoID/DCAT description, or KGX tables",
         description="Formats nq and trig keep the named graphs; the others merge what --graph selects. "
-        "'void' writes the VoID/DCAT description; 'all' writes every format and void.ttl into the -o folder.",
+        "'void' writes the VoID/DCAT description; 'all' writes every format and void.ttl into the -o folder; "
+        "'kgx' writes nodes.tsv and edges.tsv (KGX, Biolink categories and predicates) into the -o folder.",
     )
-    p.add_argument("--format", required=True, choices=[*FORMATS, "void", "all"])
+    p.add_argument("--format", required=True, choices=[*FORMATS, "void", "all", "kgx"])
     p.add_argument("--graph", default="all", choices=list(SELECTIONS), help="which graphs (default: all)")
     p.add_argument("-o", "--output", metavar="FILE", help="output file (folder for 'all'; default: stdout)")
     p.add_argument("--gzip", action="store_true", help="compress the output with gzip")
@@ -98,7 +99,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         default=DEFAULTS.request_seconds,
         metavar="SECONDS",
-        help="time a client may take to send its request body (default: 10)",
+        help="seconds a client may take to send its request head, and again its body (default: 10)",
     )
     _release(p)
     p.set_defaults(run=run_serve)
@@ -111,9 +112,15 @@ def _release(parser: argparse.ArgumentParser) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from ..errors import CalcinosisKGError
 
-    if args.format == "all":
+    if args.format in ("all", "kgx"):
         if not args.output:
-            raise CalcinosisKGError("--format all needs -o FOLDER")
+            raise CalcinosisKGError(f"--format {args.format} needs -o FOLDER")
+        if args.format == "kgx":
+            from ..kgx import write_kgx
+
+            written = write_kgx(args.output, args.release)
+            log.info("wrote %s to %s", " and ".join(p.name for p in written), args.output)
+            return 0
         return _export_all(args)
     graphs = read_release(args.release)
     if args.format == "void":

@@ -62,6 +62,7 @@ def serve(
 
     from ..artifacts import DATASET_FILE, ensure_release
     from .app import create_app
+    from .protocol import with_head_deadline
 
     dataset = Path(dataset) if dataset else ensure_release() / DATASET_FILE
     app = create_app(
@@ -83,5 +84,6 @@ def serve(
         log_level="warning",
         timeout_graceful_shutdown=2,
         timeout_keep_alive=5,  # idle connections are closed
+        http=with_head_deadline(request_seconds),  # and so are those that send their request head slowly
         limit_concurrency=64 * (workers + spares + queue),  # beyond, 503 before any work
     )

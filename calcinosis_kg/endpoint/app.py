@@ -1,4 +1,13 @@
-"""The read-only SPARQL 1.1 Protocol endpoint (Starlette): ``/sparql``, a page at ``/``, ``/status``.
+"""The read-only SPARQL 1.1 Protocol endpoint (Starlette): ``/sparql``, a page at ``/``, ``/status``,
+the release's documentation at ``/docs/``.
+
+Also: ``GET /queries`` (the canned queries and their parameters, JSON), ``GET /queries/{name}``
+(a canned query run with its parameters bound, answered as ``/sparql`` answers) and
+``/queries/{name}.rq`` (its text), ``GET /names`` (the labels and synonyms an entity parameter
+accepts), and a page per resource of the graph, ``/entity/{id}``, ``/ontology/{name}``,
+``/source/{id}``, ``/claim/{id}``, ... and ``/ontology``: HTML for a browser, Turtle, N-Triples,
+JSON-LD or RDF/XML by ``Accept``, ``?format=`` or a suffix (``/entity/warfarin.ttl``); 404 with
+a page for an unknown one.
 
 Refused with 4xx: updates (403), ``SERVICE`` (403), a graph the release does not hold in
 ``FROM`` / ``FROM NAMED`` / ``default-graph-uri`` / ``named-graph-uri`` (400; the release's
@@ -19,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
+import json
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -28,10 +37,17 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
+from ..sparql.catalog import load_query
 from ..sparql.guard import MAX_QUERY_BYTES
+from ..sparql.lookup import NAMES_QUERY
+from ..sparql.terms import Term
+from . import pages
+from .entity import ONTOLOGY_IRI, bound, describe, page_iri
 from .pool import Busy, Disconnected, TimeLimit, WorkerDied, WorkerPool
+from .worker import JSON, Answer, Bound, Canned
 
 __all__ = ["MAX_BODY_BYTES", "MAX_URL_BYTES", "accepted", "create_app"]
 
@@ -73,16 +89,11 @@ def create_app(
         finally:
             await pool.close()
 
-    async def sparql(request: Request) -> Response:
-        if request.method == "GET" and not request.query_params:
-            return _description(str(request.url), accepted(request.headers.get("accept")))
-        query, dataset, refusal = await _read_query(request, request_seconds)
-        if refusal is not None:
-            return refusal
+    by_name = {spec["name"]: spec for spec in queries or []}
+
+    async def ask(request: Request, query: str | Canned | Bound, accept: list[str], dataset=None) -> Response:
         try:
-            answer = await pool.run(
-                query, accepted(request.headers.get("accept")), request.is_disconnected, dataset
-            )
+            answer = await pool.run(query, accept, request.is_disconnected, dataset)
         except Busy as exc:
             return _text(503, f"too many queries at once ({exc}); try again shortly.", {"Retry-After": "1"})
         except TimeLimit as exc:
@@ -100,21 +111,92 @@ def create_app(
             "X-SPARQL-Time-Limit": f"{pool.time_limit:g}",
             "Vary": "Accept",
         }
-        return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
+        return _AnswerResponse(answer, headers)
+
+    async def sparql(request: Request) -> Response:
+        if request.method == "GET" and not request.query_params:
+            return _description(str(request.url), accepted(request.headers.get("accept")))
+        query, dataset, refusal = await _read_query(request, request_seconds)
+        if refusal is not None:
+            return refusal
+        return await ask(request, query, accepted(request.headers.get("accept")), dataset)
 
     async def home(request: Request) -> Response:
-        return HTMLResponse(_page(queries or [], pool))
+        limits = f"{pool.max_rows} rows, {pool.time_limit:g} s per query, {pool.size} at once"
+        return _html(pages.query_page(list(by_name.values()), _root(request), limits))
+
+    async def catalog(request: Request) -> Response:
+        return JSONResponse([_listing(spec) for spec in by_name.values()])
+
+    async def canned(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name.endswith(".rq") and name[:-3] in by_name:
+            return PlainTextResponse(load_query(name[:-3]).text, media_type="application/sparql-query")
+        if name not in by_name:
+            return _text(404, f"no canned query named {name!r}; GET /queries lists them.")
+        if len(request.scope.get("query_string", b"")) > MAX_URL_BYTES:
+            return _text(414, f"the URL is too long (at most {MAX_URL_BYTES:,} bytes).")
+        params = {key: ", ".join(request.query_params.getlist(key)) for key in request.query_params}
+        return await ask(request, Canned(name, params), accepted(request.headers.get("accept")))
+
+    async def names(request: Request) -> Response:
+        return await ask(request, NAMES_QUERY, [JSON])
+
+    async def resource(request: Request) -> Response:
+        given = request.path_params
+        if "kind" in given:  # /{kind}/{ident}, with a suffix or not
+            ident, suffix = _split_suffix(given["ident"])
+            iri, path = page_iri(given["kind"], ident), f"{given['kind']}/{ident}"
+        else:  # /ontology, /ontology.ttl, ...
+            suffix, path = given.get("suffix"), "ontology"
+            iri = ONTOLOGY_IRI if suffix is None or suffix in _FORMAT_NAMES else None
+        media = _page_type(request, suffix)
+        root = _root(request)
+        if media is None:
+            return _text(406, "not acceptable; a resource is served as text/html, " + ", ".join(_RDF_TYPES))
+        if iri is None:
+            return _html(pages.not_found_page(request.url.path, root), 404)
+        if media != "text/html":
+            return await _rdf(iri, media, ask, request)
+
+        async def one(query: Bound) -> Answer:
+            response = await ask(request, query, [JSON])
+            if not isinstance(response, _AnswerResponse) or response.answer.status != 200:
+                raise _Failed(response)
+            return response.answer
+
+        try:
+            found = await describe(iri, one)
+        except _Failed as failed:
+            return failed.response
+        if found is None:
+            return _html(pages.not_found_page(iri, root), 404)
+        return _html(pages.entity_page(found, root, path))
 
     async def status(request: Request) -> Response:
         return JSONResponse(
             {"workers": pool.workers, "idle": pool.idle, "waiting": pool.waiting, "killed": pool.killed}
         )
 
+    async def not_found(request: Request, exc: Exception) -> Response:
+        if _page_type(request, None) == "text/html":
+            return _html(pages.not_found_page(request.url.path, _root(request)), 404)
+        return _text(404, f"nothing at {request.url.path}; the query page is at /.")
+
     app = Starlette(
+        exception_handlers={404: not_found},
         routes=[
             Route("/", home),
             Route("/sparql", sparql, methods=["GET", "POST"]),
             Route("/status", status),
+            *_docs_route(Path(dataset).parent / "docs"),
+            Route("/queries", catalog),
+            Route("/queries/{name:path}", canned),
+            Route("/names", names),
+            Mount("/static", StaticFiles(packages=[(__package__, "static")]), name="static"),
+            Route("/ontology", resource),
+            Route("/ontology.{suffix}", resource),
+            Route("/{kind}/{ident}", resource),
         ],
         lifespan=lifespan,
         middleware=[
@@ -130,6 +212,11 @@ def create_app(
     )
     app.state.pool = pool
     return app
+
+
+def _docs_route(folder: Path) -> list[Mount]:
+    """``/docs/``: the release's documentation (ontology pages, model picture, API), when built."""
+    return [Mount("/docs", app=StaticFiles(directory=folder, html=True))] if folder.is_dir() else []
 
 
 async def _read_query(
@@ -244,45 +331,104 @@ def _text(status: int, message: str, headers: dict[str, str] | None = None) -> R
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 
-def _page(queries: list[dict], pool: WorkerPool) -> str:
-    rows = []
-    for spec in queries:
-        params = spec.get("params") or []
-        described = ", ".join(
-            html.escape(str(p.get("name", p)) if isinstance(p, dict) else str(p))
-            + (
-                f" (default {html.escape(str(p['default']))})"
-                if isinstance(p, dict) and "default" in p
-                else ""
-            )
-            for p in params
-        )
-        rows.append(
-            f"<tr><td><code>{html.escape(spec['name'])}</code></td>"
-            f"<td>{html.escape(str(spec.get('summary', '')))}</td><td>{described or '-'}</td></tr>"
-        )
-    return _PAGE.format(
-        rows="\n".join(rows),
-        limits=f"{pool.max_rows} rows, {pool.time_limit:g} s per query, {pool.size} at once",
-    )
+class _AnswerResponse(Response):
+    """The HTTP response of a worker's answer, which keeps the answer for the pages."""
+
+    def __init__(self, answer: Answer, headers: dict[str, str]):
+        super().__init__(answer.body, answer.status, headers, answer.media_type)
+        self.answer = answer
 
 
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>calcinosis-kg SPARQL endpoint</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}textarea{{width:100%}}
-td{{padding:.2em .6em;vertical-align:top}}</style></head>
-<body><h1>calcinosis-kg SPARQL endpoint</h1>
-<p>Read-only SPARQL 1.1 over the reasoned graph (default graph = union of the named graphs)
-at <code>/sparql</code>. Limits: {limits}.</p>
-<form action="sparql" method="get">
-<textarea name="query" rows="10">SELECT ?class ?label WHERE {{
-  ?class a &lt;http://www.w3.org/2002/07/owl#Class&gt; ;
-         &lt;http://www.w3.org/2000/01/rdf-schema#label&gt; ?label .
-}} LIMIT 20</textarea>
-<p><button type="submit">Run</button></p></form>
-<h2>Canned queries</h2>
-<p>Run them with <code>calcinosis-kg query NAME --endpoint URL/sparql</code>.</p>
-<table><tr><th>name</th><th>what it answers</th><th>parameters</th></tr>
-{rows}
-</table></body></html>
-"""
+class _Failed(Exception):
+    """A query of a page did not answer; ``response`` says why."""
+
+    def __init__(self, response: Response):
+        super().__init__(response.status_code)
+        self.response = response
+
+
+#: the content security policy of the pages: nothing is loaded or sent anywhere but here
+_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'self'"
+)
+_RDF_TYPES = {media: suffix for suffix, (media, _) in pages.RDF_FORMATS.items()}
+_FORMAT_NAMES = {
+    **{suffix: media for suffix, (media, _) in pages.RDF_FORMATS.items()},
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+    "html": "text/html",
+}
+
+
+def _html(text: str, status: int = 200) -> Response:
+    return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": _CSP, "Vary": "Accept"})
+
+
+def _root(request: Request) -> str:
+    """The path of the server's root, ending in a slash (``/``, or the mount point behind a proxy)."""
+    return request.scope.get("root_path", "").rstrip("/") + "/"
+
+
+def _listing(spec: dict) -> dict:
+    """A canned query as ``GET /queries`` lists it."""
+    keys = ("name", "summary", "description", "params", "example")
+    return {key: spec[key] for key in keys if key in spec}
+
+
+def _split_suffix(ident: str) -> tuple[str, str | None]:
+    """``warfarin.ttl`` -> ``("warfarin", "ttl")``; an id without a known suffix stays whole.
+
+    >>> _split_suffix("warfarin.jsonld"), _split_suffix(".nt"), _split_suffix("vitamin-d")
+    (('warfarin', 'jsonld'), ('', 'nt'), ('vitamin-d', None))
+    """
+    stem, dot, suffix = ident.rpartition(".")
+    if dot and suffix in _FORMAT_NAMES:
+        return stem, suffix
+    return ident, None
+
+
+def _page_type(request: Request, suffix: str | None) -> str | None:
+    """The media type to answer a resource in: a suffix, ``?format=``, then the ``Accept`` header
+    (HTML when a browser asks for it; Turtle for a client that takes anything)."""
+    chosen = suffix or request.query_params.get("format")
+    if chosen:
+        return _FORMAT_NAMES.get(chosen.lower())
+    for media in accepted(request.headers.get("accept")) or ["*/*"]:
+        if media in ("text/html", "application/xhtml+xml"):
+            return "text/html"
+        if media in _RDF_TYPES:
+            return media
+        if media in ("*/*", "text/*", "application/*"):
+            return "text/turtle"
+    return None
+
+
+async def _rdf(iri: str, media: str, ask, request: Request) -> Response:
+    """The resource ``iri`` as RDF in ``media``: the ontology file for the ontology, else its
+    description (its statements, its claims and their evidence); 404 if the graph has none."""
+    if iri == ONTOLOGY_IRI:
+        return await asyncio.to_thread(_ontology, media)
+    exists = await ask(request, Bound("ASK { ?iri ?p ?o }", {"iri": Term.iri(iri)}), [JSON])
+    if not isinstance(exists, _AnswerResponse) or exists.answer.status != 200:
+        return exists
+    if not json.loads(exists.answer.body)["boolean"]:
+        return _text(404, f"the knowledge graph has nothing about <{iri}>.")
+    return await ask(request, bound("description", iri), [media])
+
+
+def _ontology(media: str) -> Response:
+    import pyoxigraph as ox
+
+    from ..resources import ontology_file
+    from .worker import GRAPH_TYPES
+
+    if media == "text/turtle":
+        body = ontology_file().read_bytes()
+    else:
+        triples = ox.parse(path=str(ontology_file()), format=ox.RdfFormat.TURTLE)
+        body = ox.serialize(triples, format=GRAPH_TYPES[media]) or b""
+    return Response(body, media_type=media, headers={"Vary": "Accept"})

@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from .worker import Answer, main
+from .worker import Answer, Bound, Canned, main
 
 __all__ = ["Busy", "Disconnected", "TimeLimit", "WorkerDied", "WorkerPool"]
 
@@ -120,13 +120,14 @@ class WorkerPool:
 
     async def run(
         self,
-        query: str,
+        query: str | Canned | Bound,
         accept: list[str],
         disconnected: Callable[[], Awaitable[bool]] | None = None,
         dataset: tuple[list[str], list[str]] | None = None,
     ) -> Answer:
-        """Answer ``query`` in a worker (over the protocol's ``dataset``: default and named graph
-        IRIs); raise Busy, TimeLimit, Disconnected or WorkerDied."""
+        """Answer ``query`` (a SPARQL text, or a canned or bound query) in a worker, over the
+        protocol's ``dataset`` (default and named graph IRIs); raise Busy, TimeLimit,
+        Disconnected or WorkerDied."""
         if self._idle.empty() and self._waiting >= self.queue:
             raise Busy(f"{self.size} queries running and {self._waiting} waiting")
         deadline = time.monotonic() + self.time_limit

@@ -64,6 +64,13 @@ class OxigraphEngine:
         self.store = ox.Store()
         self.store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
 
+    @classmethod
+    def over(cls, store) -> OxigraphEngine:
+        """The engine over a pyoxigraph ``store`` already loaded."""
+        engine = cls.__new__(cls)
+        engine.store = store
+        return engine
+
     def run(self, text: str, graph: str = "all", bindings: dict[str, Term] | None = None, limit=None):
         import pyoxigraph as ox
 

@@ -14,6 +14,7 @@ urn:x  2
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import shutil
@@ -162,6 +163,48 @@ class QueryResult:
         for row in cells:
             lines += _rows(row, widths)
         return "\n".join(lines)
+
+    def to_dataframe(self):
+        """The rows as a pandas ``DataFrame`` of plain values (None when unbound), one column per
+        variable; CONSTRUCT/DESCRIBE give the columns subject, predicate and object. Needs pandas.
+
+        >>> QueryResult("select", ["n"], [{"n": Term.literal(2)}]).to_dataframe()["n"].tolist()
+        ['2']
+        """
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError(
+                "QueryResult.to_dataframe needs pandas, which is not installed: pip install pandas"
+            ) from None
+        if self.kind == "ask":
+            return pandas.DataFrame({"boolean": [bool(self.boolean)]})
+        columns, rows = self._plain()
+        return pandas.DataFrame(rows, columns=columns)
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the answer (IRIs as CURIEs, every value escaped), as notebooks show it."""
+        if self.kind == "ask":
+            return f"<p>{'true' if self.boolean else 'false'}</p>"
+        columns, rows = self._plain(curies=True)
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(v or '')}</td>" for v in row) + "</tr>" for row in rows
+        )
+        note = "<p>cut at the row limit</p>" if self.truncated else ""
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"
+
+    def _plain(self, curies: bool = False) -> tuple[list[str], list[list[str | None]]]:
+        """The columns and the rows as plain strings (None when unbound), IRIs as CURIEs if asked."""
+
+        def text(term: Term | None) -> str | None:
+            if term is None:
+                return None
+            return curie(term.value) if curies and term.kind == "uri" else term.value
+
+        if self.kind == "graph":
+            return ["subject", "predicate", "object"], [[text(t) for t in triple] for triple in self.triples]
+        return list(self.columns), [[text(row.get(c)) for c in self.columns] for row in self.rows]
 
     def to_ntriples(self) -> str:
         """CONSTRUCT/DESCRIBE triples as sorted N-Triples."""

@@ -10,6 +10,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import QueryError
@@ -20,7 +21,7 @@ from .params import bind_params
 from .results import QueryResult
 from .terms import Term
 
-__all__ = ["DEFAULT_LIMIT", "DEFAULT_TIMEOUT", "get_spec", "open_engine", "run_query"]
+__all__ = ["DEFAULT_LIMIT", "DEFAULT_TIMEOUT", "get_spec", "open_engine", "run_query", "run_spec"]
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
@@ -80,10 +81,38 @@ def run_query(
     """
     spec, ad_hoc = get_spec(name_or_text)
     runner = open_engine(engine, endpoint, dataset, timeout)
+    return run_spec(
+        spec,
+        runner,
+        params,
+        limit,
+        lambda bindings: _execute(runner, spec.text, graph, bindings, limit, timeout, ad_hoc),
+    )
+
+
+def run_spec(
+    spec: QuerySpec,
+    engine,
+    params: dict,
+    limit: int | None = DEFAULT_LIMIT,
+    execute: Callable[[dict[str, Term]], QueryResult] | None = None,
+) -> QueryResult:
+    """Answer ``spec`` on ``engine`` with ``params`` bound: entity values resolved over the
+    engine, one run per value of a parameter that takes several (``execute(bindings)``, by
+    default ``engine.run`` in this process), the runs combined.
+
+    >>> from calcinosis_kg.sparql.engines import get_engine
+    >>> from calcinosis_kg.artifacts import DATASET_FILE, ensure_release
+    >>> engine = get_engine("oxigraph", ensure_release() / DATASET_FILE)
+    >>> {str(r["label"]) for r in run_spec(load_query("search"), engine, {"text": "sclero"})}
+    {'systemic sclerosis'}
+    """
     needs_lookup = any(p.kind == "entity" and (params.get(p.name) or p.default) for p in spec.params)
-    resolve = _resolver(runner).resolve if needs_lookup else None
+    resolve = _resolver(engine).resolve if needs_lookup else None
     runs = bind_params(spec, params, resolve)
-    results = [_execute(runner, spec.text, graph, bindings, limit, timeout, ad_hoc) for bindings in runs]
+    if execute is None:
+        execute = lambda bindings: engine.run(spec.text, "all", bindings, limit)  # noqa: E731
+    results = [execute(bindings) for bindings in runs]
     result = results[0] if len(results) == 1 else _intersect(results, spec.key, limit)
     return _sort_lists(result, spec.header.get("lists") or [])
 
