@@ -739,20 +739,22 @@ class _Compiler:
             return
         if conflict not in self.conflicts:
             self.problems.add(
-                row, "conflict", f"unknown conflict {conflict!r} (the id of a ckg:Conflict row of conflicts.tsv)"
+                row,
+                "conflict",
+                f"unknown conflict {conflict!r} (the id of a ckg:Conflict row of conflicts.tsv)",
             )
             return
         if name not in self.conflicts[conflict]:
             self.problems.add(row, "claim", f"conflict {conflict!r} does not concern claim {name!r}")
             return
         if judgement not in JUDGEMENTS:
-            self.problems.add(
-                row, "judgement", f"expected {', '.join(JUDGEMENTS)}, found {judgement!r}"
-            )
+            self.problems.add(row, "judgement", f"expected {', '.join(JUDGEMENTS)}, found {judgement!r}")
             return
         if judgement == "unsupported" and ";" in row.get("reason"):
             self.problems.add(
-                row, "reason", "the reason of an unsupported side is part of the doubt summary: write it without ';'"
+                row,
+                "reason",
+                "the reason of an unsupported side is part of the doubt summary: write it without ';'",
             )
             return
         references = [self._curie(row, "reference", value) for value in row.values("reference")]
@@ -793,7 +795,9 @@ class _Compiler:
             return
         resource, reference = row.get("resource"), row.get("reference")
         if resource not in RESOURCES:
-            self.problems.add(row, "resource", f"unknown resource {resource!r} (one of {', '.join(RESOURCES)})")
+            self.problems.add(
+                row, "resource", f"unknown resource {resource!r} (one of {', '.join(RESOURCES)})"
+            )
             return
         prefix = reference.split(":", 1)[0]
         if prefix not in RESOURCES.get(resource, ()):
@@ -953,9 +957,10 @@ def _corroboration_label(row: Row) -> str:
 def _assess(sources: int, hedged: bool, issues: set[str], agreement: set[bool]) -> str:
     """The assessment status of a claim (a local name of :data:`STATUSES`), first rule that holds.
 
-    A doubtful-statement note, or a conflict side judged unsupported, makes it doubtful; a reference that disagrees, and none that
-    agrees, disputed; a reference that agrees, corroborated; a conflict note, disputed; two or
-    more sources, several sources; every passage hedged, hedged; otherwise single source.
+    A doubtful-statement note, or a conflict side judged unsupported, makes it doubtful; a
+    reference that disagrees, and none that agrees, disputed; a reference that agrees,
+    corroborated; an undecided conflict side, disputed; two or more sources, several sources;
+    every passage hedged, hedged; otherwise single source.
 
     >>> _assess(1, True, set(), set()), _assess(2, True, set(), set()), _assess(1, False, set(), set())
     ('Hedged', 'SeveralSources', 'SingleSource')
