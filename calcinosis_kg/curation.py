@@ -70,6 +70,20 @@ REFERENCE_ALIASES = {"ORPHA": "ORDO"}
 EVIDENCE_PREFIXES = {"ECO": "http://purl.obolibrary.org/obo/ECO_"}
 TREATMENT_RELATION = "treatedBy"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+#: The judgements of a conflict side (``conflict-sides.tsv``), and the individuals they stand for.
+JUDGEMENTS = {
+    "supported": "SupportedSide",
+    "unsupported": "UnsupportedSide",
+    "compatible": "CompatibleSide",
+    "undecided": "UndecidedSide",
+}
+#: How each judgement reads in the doubt summary of a claim (the reason follows an unsupported one).
+JUDGEMENT_TEXT = {
+    "SupportedSide": "supported side",
+    "UnsupportedSide": "unsupported side",
+    "CompatibleSide": "sides compatible",
+    "UndecidedSide": "undecided",
+}
 MAPPING_PREDICATES = tuple(f"skos:{kind}Match" for kind in ("exact", "close", "broad", "narrow", "related"))
 
 
@@ -96,6 +110,7 @@ COLUMNS = {
         " effect*"
     ),
     "conflicts": _columns("id! kind! label! concerns!* comment! reference*"),
+    "sides": _columns("conflict! claim! judgement! reason! reference*"),
     "corroboration": _columns(
         "claim! agreement! reference! reference_label! resource! phenotype phenotype_label frequency"
         " evidence_code publication comment!"
@@ -110,6 +125,7 @@ KB_TABLES = {
     "entities.tsv": "entities",
     "claims.tsv": "claims",
     "conflicts.tsv": "conflicts",
+    "conflict-sides.tsv": "sides",
     "mappings.sssom.tsv": "mappings",
     "corroboration.tsv": "corroboration",
 }
@@ -119,6 +135,7 @@ SORT_KEYS = {
     "entities": ("id",),
     "claims": ("relation", "subject", "object", "source", "passage"),
     "conflicts": ("id",),
+    "sides": ("conflict", "claim"),
     "mappings": ("subject_id", "predicate_id", "object_id"),
     "corroboration": ("claim", "reference", "phenotype"),
 }
@@ -130,6 +147,7 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_.]*):([^\s:|]\S*)")
 _CLASS_NAME = re.compile(r"ckg:[A-Za-z][A-Za-z0-9]*")
 _SOURCE_ID = re.compile(r"\d{3}_[0-9A-Za-z]+")
+_FRACTION = re.compile(r"\d+/[1-9]\d*|\d+(?:\.\d+)?%")  # an HPO annotation's frequency as counted
 
 
 class Compiled(NamedTuple):
@@ -372,7 +390,13 @@ class _Compiler:
         self.evidence: dict[str, Row] = {}
         self.issues: dict[str, set[str]] = {}  # claim name -> local names of the issue kinds
         self.agreement: dict[str, set[bool]] = {}  # claim name -> what the references say
-        self.conflicts: list[set[str]] = []  # the claim names of each conflict
+        self.conflicts: dict[str, set[str]] = {}  # conflict id -> the claim names it concerns
+        self.issue_labels: dict[str, str] = {}  # conflict id -> its label
+        self.doubt_ids: set[str] = set()  # the ids of the doubtful statements
+        self.doubt_labels: dict[str, list[str]] = {}  # claim name -> labels of its doubtful statements
+        self.sides: dict[tuple[str, str], str] = {}  # (conflict id, claim name) -> judgement
+        self.side_reasons: dict[tuple[str, str], str] = {}
+        self.corroboration_labels: dict[str, list[str]] = {}  # claim name -> its corroboration labels
         if seeds is not None and not seeds.is_dir():
             raise InputError(f"{seeds}: the source documents folder does not exist ({SEEDS_ENV})")
 
@@ -391,6 +415,9 @@ class _Compiler:
             tables["corroboration"], "corroboration", ("claim", "reference", "phenotype")
         ):
             self._corroboration(row)
+        for row in self._unique(tables["sides"], "conflict side", ("conflict", "claim")):
+            self._side(row)
+        self._conflict_sides()
         self._claims()
         self._mappings(tables["mappings"])
 
@@ -626,11 +653,20 @@ class _Compiler:
     def _claims(self) -> None:
         """The direct edge and the claim node of each claim, in each origin that has rows for it."""
         ckg = PREFIXES["ckg"]
-        doubtful = {name for name, kinds in self.issues.items() if "DoubtfulStatement" in kinds}
-        for members in self.conflicts:  # a conflict disputes a claim while another side is not doubted
+        unsupported = {name for (_, name), judged in self.sides.items() if judged == "UnsupportedSide"}
+        doubtful = unsupported | {n for n, kinds in self.issues.items() if "DoubtfulStatement" in kinds}
+        doubts = {name: list(labels) for name, labels in self.doubt_labels.items()}
+        for conflict, members in self.conflicts.items():
             for name in members:
-                if members - {name} - doubtful:
-                    self.issues.setdefault(name, set()).add("Conflict")
+                judged = self.sides.get((conflict, name), "UndecidedSide")
+                if judged == "UnsupportedSide":
+                    self.issues.setdefault(name, set()).add("UnsupportedSide")
+                elif judged == "UndecidedSide" and members - {name} - doubtful:
+                    self.issues.setdefault(name, set()).add("Conflict")  # disputed by an undecided conflict
+                text = JUDGEMENT_TEXT[judged]
+                if judged == "UnsupportedSide":
+                    text += ": " + self.side_reasons[(conflict, name)]
+                doubts.setdefault(name, []).append(f"{self.issue_labels[conflict]} [{text}]")
         passages: dict[str, list[_Passage]] = {}
         for (name, _), claim in self.claims.items():
             passages.setdefault(name, []).extend(claim.passages)
@@ -655,6 +691,12 @@ class _Compiler:
                 self._add(origin, node, ckg + "sourceCount", count)
                 self._add(origin, node, ckg + "knowledgeLevel", ox.NamedNode(KNOWLEDGE_LEVEL))
                 self._add(origin, node, ckg + "agentType", ox.NamedNode(AGENT_TYPE))
+                for predicate, texts in (
+                    ("corroborationSummary", self.corroboration_labels.get(name)),
+                    ("doubtSummary", doubts.get(name)),
+                ):
+                    if texts:
+                        self._add(origin, node, ckg + predicate, ox.Literal("; ".join(sorted(texts))))
 
     def _conflict(self, row: Row) -> None:
         if not _SLUG.fullmatch(row.get("id")):
@@ -677,12 +719,67 @@ class _Compiler:
                 )
                 if kind is not None and _local(kind.value) == "DoubtfulStatement":
                     self.issues.setdefault(name, set()).add("DoubtfulStatement")
+                    self.doubt_labels.setdefault(name, []).append(row.get("label"))
+                    self.doubt_ids.add(row.get("id"))
             else:
                 self.problems.add(
                     row, "concerns", f"unknown claim {name!r} (SUBJECT--PREDICATE--OBJECT of a claims row)"
                 )
         if kind is not None and _local(kind.value) == "Conflict":
-            self.conflicts.append(set(row.values("concerns")) & claims)
+            self.conflicts[row.get("id")] = set(row.values("concerns")) & claims
+            self.issue_labels[row.get("id")] = row.get("label")
+
+    def _side(self, row: Row) -> None:
+        """The curator's judgement of one side (claim) of a conflict against medical knowledge."""
+        conflict, name, judgement = row.get("conflict"), row.get("claim"), row.get("judgement")
+        if conflict in self.doubt_ids:
+            self.problems.add(
+                row, "conflict", f"{conflict!r} is a ckg:DoubtfulStatement: only a ckg:Conflict has sides"
+            )
+            return
+        if conflict not in self.conflicts:
+            self.problems.add(
+                row,
+                "conflict",
+                f"unknown conflict {conflict!r} (the id of a ckg:Conflict row of conflicts.tsv)",
+            )
+            return
+        if name not in self.conflicts[conflict]:
+            self.problems.add(row, "claim", f"conflict {conflict!r} does not concern claim {name!r}")
+            return
+        if judgement not in JUDGEMENTS:
+            self.problems.add(row, "judgement", f"expected {', '.join(JUDGEMENTS)}, found {judgement!r}")
+            return
+        if judgement == "unsupported" and ";" in row.get("reason"):
+            self.problems.add(
+                row,
+                "reason",
+                "the reason of an unsupported side is part of the doubt summary: write it without ';'",
+            )
+            return
+        references = [self._curie(row, "reference", value) for value in row.values("reference")]
+        if None in references:
+            return
+        self.sides[(conflict, name)] = JUDGEMENTS[judgement]
+        self.side_reasons[(conflict, name)] = row.get("reason")
+        node = ox.NamedNode(CONFLICT + f"{conflict}--{name}")
+        self._text(row, node, {"reason": RDFS + "comment"})
+        for iri in references:
+            self._add(row.origin, node, DCTERMS + "references", ox.NamedNode(str(iri)))
+
+    def _conflict_sides(self) -> None:
+        """Every claim of a conflict is one of its sides, judged by a sides row or undecided."""
+        ckg = PREFIXES["ckg"]
+        for conflict, members in self.conflicts.items():
+            for name in sorted(members):
+                node = ox.NamedNode(CONFLICT + f"{conflict}--{name}")
+                judged = self.sides.get((conflict, name), "UndecidedSide")
+                self._add("kb", ox.NamedNode(CONFLICT + conflict), ckg + "hasSide", node)
+                self._add("kb", node, RDF + "type", ox.NamedNode(ckg + "ConflictSide"))
+                self._add("kb", node, ckg + "sideClaim", ox.NamedNode(PREFIXES["claim"] + name))
+                self._add("kb", node, ckg + "judgement", ox.NamedNode(ckg + judged))
+                label = f"{self.issue_labels[conflict]}: side {name}"
+                self._add("kb", node, RDFS + "label", ox.Literal(label, language="en"))
 
     def _corroboration(self, row: Row) -> None:
         """A curated reference that agrees or disagrees with a claim: evidence apart from the web excerpts."""
@@ -697,6 +794,11 @@ class _Compiler:
             self.problems.add(row, "agreement", f"expected agrees or disagrees, found {agreement!r}")
             return
         resource, reference = row.get("resource"), row.get("reference")
+        if resource not in RESOURCES:
+            self.problems.add(
+                row, "resource", f"unknown resource {resource!r} (one of {', '.join(RESOURCES)})"
+            )
+            return
         prefix = reference.split(":", 1)[0]
         if prefix not in RESOURCES.get(resource, ()):
             known = "; ".join(f"{r}: {', '.join(p)}" for r, p in RESOURCES.items())
@@ -707,6 +809,15 @@ class _Compiler:
         target = self._curie(
             row, "reference", REFERENCE_ALIASES.get(prefix, prefix) + reference[len(prefix) :]
         )
+        frequency = row.get("frequency")
+        if frequency and not (frequency in HPO_FREQUENCY or _FRACTION.fullmatch(frequency)):
+            self.problems.add(
+                row,
+                "frequency",
+                f"expected an HPO frequency term ({', '.join(HPO_FREQUENCY)}), a fraction such as 3/5"
+                f" or a percentage such as 40%, found {frequency!r}",
+            )
+            return
         code = row.get("evidence_code")
         if code and code not in HPO_EVIDENCE:
             self.problems.add(
@@ -739,6 +850,7 @@ class _Compiler:
                 ox.NamedNode(EVIDENCE_PREFIXES["ECO"] + HPO_EVIDENCE[code][4:]),
             )
         self.agreement.setdefault(name, set()).add(agrees)
+        self.corroboration_labels.setdefault(name, []).append(_corroboration_label(row))
 
     def _mappings(self, rows: list[Row]) -> None:
         """SKOS mappings from the SSSOM table; an identifier is the exact match of one entity only."""
@@ -845,9 +957,10 @@ def _corroboration_label(row: Row) -> str:
 def _assess(sources: int, hedged: bool, issues: set[str], agreement: set[bool]) -> str:
     """The assessment status of a claim (a local name of :data:`STATUSES`), first rule that holds.
 
-    A doubtful-statement note makes it doubtful; a reference that disagrees, and none that
-    agrees, disputed; a reference that agrees, corroborated; a conflict note, disputed; two or
-    more sources, several sources; every passage hedged, hedged; otherwise single source.
+    A doubtful-statement note, or a conflict side judged unsupported, makes it doubtful; a
+    reference that disagrees, and none that agrees, disputed; a reference that agrees,
+    corroborated; an undecided conflict side, disputed; two or more sources, several sources;
+    every passage hedged, hedged; otherwise single source.
 
     >>> _assess(1, True, set(), set()), _assess(2, True, set(), set()), _assess(1, False, set(), set())
     ('Hedged', 'SeveralSources', 'SingleSource')
@@ -856,7 +969,7 @@ def _assess(sources: int, hedged: bool, issues: set[str], agreement: set[bool]) 
     >>> _assess(1, False, {"DoubtfulStatement"}, {True}), _assess(2, False, set(), {False})
     ('Doubtful', 'Disputed')
     """
-    if "DoubtfulStatement" in issues:
+    if "DoubtfulStatement" in issues or "UnsupportedSide" in issues:
         return "Doubtful"
     if False in agreement and True not in agreement:
         return "Disputed"

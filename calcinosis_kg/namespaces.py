@@ -125,6 +125,10 @@ class CKG(DefinedNamespace):
     affectedBy: URIRef
     partOf: URIRef
     hasPart: URIRef
+    contraindicatedIn: URIRef
+    contraindicationFor: URIRef
+    moreInformativeThan: URIRef
+    lessInformativeThan: URIRef
     # provenance
     SourceDocument: URIRef
     Claim: URIRef
@@ -172,6 +176,18 @@ class CKG(DefinedNamespace):
     NoDirectEffectOnDeposits: URIRef
     EffectNotStated: URIRef
     treatmentEffect: URIRef
+    # the sides of a conflict and the weight of a claim as text
+    ConflictSide: URIRef
+    SideJudgement: URIRef
+    SupportedSide: URIRef
+    UnsupportedSide: URIRef
+    CompatibleSide: URIRef
+    UndecidedSide: URIRef
+    hasSide: URIRef
+    sideClaim: URIRef
+    judgement: URIRef
+    corroborationSummary: URIRef
+    doubtSummary: URIRef
 
 
 KB = Namespace(BASE + "entity/")

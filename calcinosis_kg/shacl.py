@@ -42,6 +42,11 @@ def _langs(shapes: Graph, node) -> str:
     return f"isLiteral({_VALUE}) && ({' || '.join(tests) or 'false'})"
 
 
+def _members(shapes: Graph, node) -> str:
+    """``sh:in``: the value is one of the members of the list (a closed vocabulary)."""
+    return f"({_VALUE} IN ({', '.join(member.n3() for member in Collection(shapes, node))}))"
+
+
 _NODE_KINDS = {
     SH.IRI: "isIRI(?value)",
     SH.Literal: "isLiteral(?value)",
@@ -60,6 +65,7 @@ VALUE_TESTS = {
     SH.minLength: ("MinLength", lambda s, o: f"(!isBlank(?value) && STRLEN(STR(?value)) >= {int(o)})"),
     SH.maxLength: ("MaxLength", lambda s, o: f"(!isBlank(?value) && STRLEN(STR(?value)) <= {int(o)})"),
     SH.languageIn: ("LanguageIn", _langs),
+    SH["in"]: ("In", _members),
     SH.minInclusive: ("MinInclusive", lambda s, o: f"COALESCE(?value >= {o.n3()}, false)"),
     SH.maxInclusive: ("MaxInclusive", lambda s, o: f"COALESCE(?value <= {o.n3()}, false)"),
     SH.minExclusive: ("MinExclusive", lambda s, o: f"COALESCE(?value > {o.n3()}, false)"),

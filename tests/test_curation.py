@@ -1,7 +1,8 @@
 """The compiler of the curation tables: what it writes, and one bad table per kind of error.
 
-The error cases start from a tiny valid knowledge base (two sources, four entities, two claims,
-a conflict, a mapping) written into a temporary folder, change one line of one table, and check
+The error cases start from a tiny valid knowledge base (two sources, five entities, three claims,
+a doubtful statement, a conflict with one judged side, a corroboration, a mapping) written into a
+temporary folder, change one line of one table, and check
 the file:line:column and the message of the error.
 """
 
@@ -39,16 +40,31 @@ TABLES = {
         "kidney-disease\tckg:Disease\tkidney disease\tA disease of the kidneys.\t\t\t000_aa",
         "kidney-failure\tckg:Disease\tkidney failure\tLoss of kidney function.\trenal failure"
         "\tkidney-disease\t000_aa",
+        "dialysis\tckg:Treatment\tdialysis\tBlood cleaned by a machine.\t\t\t001_bb",
     ],
     "claims.tsv": [
-        "subject\trelation\tobject\tsource\tpassage\tsection\tlist_item\texcerpt\thedging\tcontext",
+        "subject\trelation\tobject\tsource\tpassage\tsection\tlist_item\texcerpt\thedging\tcontext\teffect",
         "kidney-failure\tckg:causes\tckg:MetastaticCalcinosis\t000_aa\t\tCauses\t2"
-        "\tKidney failure can cause metastatic calcinosis.\tcan\t",
-        "kidney-failure\trdfs:subClassOf\tkidney-disease\t000_aa\t\tCauses\t\tKidney failure can cause\t\t",
+        "\tKidney failure can cause metastatic calcinosis.\tcan\t\t",
+        "kidney-failure\trdfs:subClassOf\tkidney-disease\t000_aa\t\tCauses\t\tKidney failure can cause\t\t\t",
+        "ckg:MetastaticCalcinosis\tckg:treatedBy\tdialysis\t001_bb\t\tCauses\t\tIt is painless.\t\t"
+        "\tckg:RelievesSymptoms",
     ],
     "conflicts.tsv": [
         "id\tkind\tlabel\tconcerns\tcomment",
         "made-up\tckg:DoubtfulStatement\tmade up\tkidney-failure--causes--MetastaticCalcinosis\tA test note.",
+        "two-sides\tckg:Conflict\ttwo sides\tkidney-failure--causes--MetastaticCalcinosis"
+        " | MetastaticCalcinosis--treatedBy--dialysis\tA test conflict.",
+    ],
+    "conflict-sides.tsv": [
+        "conflict\tclaim\tjudgement\treason\treference",
+        "two-sides\tMetastaticCalcinosis--treatedBy--dialysis\tsupported\tA test reason.\tDOID:1074",
+    ],
+    "corroboration.tsv": [
+        "claim\tagreement\treference\treference_label\tresource\tphenotype\tphenotype_label\tfrequency"
+        "\tevidence_code\tpublication\tcomment",
+        "kidney-failure--causes--MetastaticCalcinosis\tagrees\tORPHA:90291\tSystemic sclerosis\thpoa"
+        "\tHP:0003761\tCalcinosis\tHP:0040282\tTAS\tORPHA:90291\tA test row.",
     ],
     "mappings.sssom.tsv": [
         "#curie_map:",
@@ -113,13 +129,14 @@ def test_the_tiny_kb_compiles_into_edges_claims_and_evidence(tmp_path, ontology)
 
 def test_a_second_passage_of_one_source_is_numbered(tmp_path, ontology):
     second = (
-        "kidney-failure\tckg:causes\tckg:MetastaticCalcinosis\t000_aa\t2\tCauses\t\tCalcinosis is rare.\t\t"
+        "kidney-failure\tckg:causes\tckg:MetastaticCalcinosis\t000_aa\t2\tCauses\t\tCalcinosis is rare.\t\t\t"
     )
     compiled = compile_tiny(tmp_path, ontology, {("claims.tsv", 3): second})
     names = {q.subject.value.rsplit("/", 1)[1] for q in compiled.kb if "/evidence/" in q.subject.value}
     assert names == {
         "kidney-failure--causes--MetastaticCalcinosis--000",
         "kidney-failure--causes--MetastaticCalcinosis--000-2",
+        "MetastaticCalcinosis--treatedBy--dialysis--001",
     }
 
 
@@ -142,7 +159,7 @@ def test_a_bad_row_names_file_line_column_and_problem(case, tmp_path, ontology):
 
 
 def test_every_error_case_breaks_a_valid_table(tmp_path, ontology):
-    assert len(ERRORS) == 29
+    assert len(ERRORS) == 44
     compile_tiny(tmp_path, ontology)  # the tables the cases change are valid as they are
 
 
@@ -249,58 +266,66 @@ EXPECTED_PER_PREDICATE = {
     "http://purl.org/dc/terms/bibliographicCitation": 13,
     "http://purl.org/dc/terms/identifier": 5,
     "http://purl.org/dc/terms/publisher": 2,
-    "http://purl.org/dc/terms/source": 290,
+    "http://purl.org/dc/terms/references": 29,
+    "http://purl.org/dc/terms/source": 294,
     "http://purl.org/dc/terms/subject": 13,
     "http://purl.org/dc/terms/title": 5,
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#object": 329,
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate": 329,
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject": 329,
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": 1131,
-    "http://www.w3.org/2000/01/rdf-schema#comment": 50,
-    "http://www.w3.org/2000/01/rdf-schema#label": 263,
-    "http://www.w3.org/2000/01/rdf-schema#subClassOf": 61,
-    "http://www.w3.org/2004/02/skos/core#altLabel": 151,
-    "http://www.w3.org/2004/02/skos/core#broadMatch": 24,
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#object": 340,
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate": 340,
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject": 340,
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": 1209,
+    "http://www.w3.org/2000/01/rdf-schema#comment": 86,
+    "http://www.w3.org/2000/01/rdf-schema#label": 313,
+    "http://www.w3.org/2000/01/rdf-schema#subClassOf": 64,
+    "http://www.w3.org/2004/02/skos/core#altLabel": 154,
+    "http://www.w3.org/2004/02/skos/core#broadMatch": 25,
     "http://www.w3.org/2004/02/skos/core#closeMatch": 83,
-    "http://www.w3.org/2004/02/skos/core#definition": 213,
+    "http://www.w3.org/2004/02/skos/core#definition": 217,
     "http://www.w3.org/2004/02/skos/core#exactMatch": 270,
     "http://www.w3.org/2004/02/skos/core#narrowMatch": 22,
     "http://www.w3.org/2004/02/skos/core#relatedMatch": 22,
-    CKG + "agentType": 329,
+    CKG + "agentType": 340,
     CKG + "agrees": 16,
     CKG + "associatedWith": 18,
     CKG + "causes": 55,
-    CKG + "concerns": 88,
+    CKG + "concerns": 89,
     CKG + "context": 16,
+    CKG + "contraindicatedIn": 2,
     CKG + "contributesTo": 5,
     CKG + "corroboratedBy": 16,
+    CKG + "corroborationSummary": 14,
     CKG + "detects": 31,
     CKG + "diagnosedBy": 19,
-    CKG + "evidenceCode": 438,
+    CKG + "doubtSummary": 77,
+    CKG + "evidenceCode": 450,
     CKG + "exacerbates": 1,
-    CKG + "excerpt": 425,
-    CKG + "fromSource": 425,
+    CKG + "excerpt": 437,
+    CKG + "fromSource": 437,
     CKG + "hasBasis": 20,
     CKG + "hasComplication": 4,
-    CKG + "hasEvidence": 425,
+    CKG + "hasEvidence": 437,
     CKG + "hasFeature": 26,
     CKG + "hasLocation": 25,
-    CKG + "hasSymptom": 34,
-    CKG + "hedging": 266,
+    CKG + "hasSide": 45,
+    CKG + "hasSymptom": 37,
+    CKG + "hedging": 271,
     CKG + "indicates": 6,
-    CKG + "knowledgeLevel": 329,
-    CKG + "listItem": 233,
+    CKG + "judgement": 45,
+    CKG + "knowledgeLevel": 340,
+    CKG + "listItem": 243,
+    CKG + "moreInformativeThan": 2,
     CKG + "occursIn": 3,
-    CKG + "paragraph": 136,
+    CKG + "paragraph": 138,
     CKG + "preventedBy": 6,
     CKG + "reference": 16,
     CKG + "reliability": 5,
-    CKG + "riskFactorFor": 1,
-    CKG + "section": 289,
-    CKG + "sourceCount": 329,
-    CKG + "status": 329,
+    CKG + "riskFactorFor": 2,
+    CKG + "section": 299,
+    CKG + "sideClaim": 45,
+    CKG + "sourceCount": 340,
+    CKG + "status": 340,
     CKG + "treatedBy": 41,
-    CKG + "treatmentEffect": 65,
+    CKG + "treatmentEffect": 66,
 }
 
 

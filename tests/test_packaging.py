@@ -37,6 +37,7 @@ def test_wheel_contains_data_and_no_tests(wheel):
         assert f"calcinosis_kg/endpoint/{page_file}" in names
     assert sorted(path.name for path in kb_files()) == [
         "claims.tsv",
+        "conflict-sides.tsv",
         "conflicts.tsv",
         "corroboration.tsv",
         "entities.tsv",

@@ -99,6 +99,89 @@ def test_the_examples_of_the_issue(objects, claim, expected):
     assert status(objects, claim) == expected
 
 
+# --- the sides of a conflict: both stay visible, each judged against medical knowledge ------------
+
+SIDES = read_rows(KB / "conflict-sides.tsv", "sides")
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+
+
+def _side(objects, conflict: str, claim: str) -> dict[str, list[str]]:
+    return objects[f"https://w3id.org/calcinosis-kg/conflict/{conflict}--{claim}"]
+
+
+def test_every_claim_of_a_conflict_is_a_side_with_one_judgement(objects):
+    conflicts = [s for s, p in objects.items() if str(CKG.Conflict) in p.get(RDF_TYPE, [])]
+    assert len(conflicts) >= 14
+    for conflict in conflicts:
+        claims = sorted(objects[conflict][str(CKG.concerns)])
+        sides = [objects[side] for side in objects[conflict][str(CKG.hasSide)]]
+        assert sorted(side[str(CKG.sideClaim)][0] for side in sides) == claims, conflict
+        for side in sides:
+            assert len(side[str(CKG.judgement)]) == 1, conflict
+
+
+@pytest.mark.parametrize("row", SIDES, ids=lambda r: f"{r.get('conflict')}|{r.get('claim')}")
+def test_a_judged_side_weighs_its_claim(objects, row):
+    claim = row.get("claim")
+    judged = status(objects, claim)
+    side = _side(objects, row.get("conflict"), claim)
+    assert side[RDFS_COMMENT] == [row.get("reason")]
+    if row.get("judgement") == "unsupported":
+        assert judged == "Doubtful"
+        (summary,) = objects[str(CLAIM[claim])][str(CKG.doubtSummary)]
+        assert f"[unsupported side: {row.get('reason')}]" in summary
+    elif row.get("judgement") in ("supported", "compatible"):
+        assert judged != "Disputed", claim  # a supported side is never shown as merely disputed
+
+
+@pytest.mark.parametrize(
+    ("claim", "expected", "side"),
+    [
+        # vitamin D excess causing metastatic calcification is standard medicine (DOID:9971)
+        ("hypervitaminosis-d--contributesTo--MetastaticCalcinosis", "Hedged", "[supported side]"),
+        ("hypervitaminosis-d--causes--hypercalcemia", "Hedged", "[supported side]"),
+        ("Calcinosis--treatedBy--vitamin-d-supplementation", "Doubtful", "[unsupported side: "),
+        # warfarin: a cause of calcification, not a treatment
+        ("warfarin--causes--IatrogenicCalcinosis", "SingleSource", "[supported side]"),
+        ("MetastaticCalcinosis--treatedBy--warfarin", "Doubtful", "[unsupported side: "),
+        ("Calcinosis--hasLocation--bone", "Doubtful", "[unsupported side: "),
+        ("Calcinosis--hasFeature--unknown-cause", "Doubtful", "[unsupported side: "),
+        ("Calcinosis--hasFeature--rare", "SeveralSources", "[sides compatible]"),
+        ("Calcinosis--hasFeature--usually-painless", "Disputed", "[undecided]"),
+    ],
+)
+def test_the_sides_of_the_known_conflicts(objects, claim, expected, side):
+    assert status(objects, claim) == expected
+    (summary,) = objects[str(CLAIM[claim])][str(CKG.doubtSummary)]
+    assert side in summary
+
+
+@pytest.mark.skipif(not (REFERENCE / "ids.tsv.gz").exists(), reason=f"no reference files at {REFERENCE}")
+def test_side_references_are_in_the_reference_files():
+    with gzip.open(REFERENCE / "ids.tsv.gz", "rt", encoding="utf-8") as stream:
+        known = {line.split("\t")[0] for line in stream}
+    cited = {value for row in SIDES for value in row.values("reference")}
+    assert len(cited) >= 8
+    assert cited <= known, cited - known
+
+
+def test_the_weight_as_text_follows_the_curated_rows(objects):
+    """The summaries the queries read: one per claim, the sorted labels of its records."""
+    name = "systemic-sclerosis--causes--Calcinosis"
+    (text,) = objects[str(CLAIM[name])][str(CKG.corroborationSummary)]
+    assert text == (
+        "agrees: HPO annotation OMIM:181750 (Scleroderma, familial progressive): Calcinosis, IEA; "
+        "agrees: HPO annotation ORPHA:90291 (Systemic sclerosis): Calcinosis cutis, frequent, TAS"
+    )
+    (text,) = objects[str(CLAIM["MetastaticCalcinosis--treatedBy--warfarin"])][str(CKG.doubtSummary)]
+    assert text == (
+        "warfarin is an anticoagulant, not a calcium blocker or a treatment; "
+        "warfarin: treatment of calcinosis or cause of it [unsupported side: Warfarin is an anticoagulant,"
+        " not a calcium blocker, and no treatment of calcinosis.]"
+    )
+    assert str(CKG.doubtSummary) not in objects[str(CLAIM["acne--causes--DystrophicCalcinosis"])]
+
+
 def test_context_belongs_to_the_passage(objects):
     prefix = "https://w3id.org/calcinosis-kg/evidence/Calcinosis--treatedBy--bisphosphonate--"
     ssc = "https://w3id.org/calcinosis-kg/entity/systemic-sclerosis"
