@@ -6,7 +6,7 @@ The functions, the results they return and the errors they raise:
 >>> result = reason(load_graph())
 >>> conforms, report_graph, report_text = validate(result.merged)
 >>> report_text.splitlines()[:3]  # warnings only: the graph has no violation
-['Validation Report', 'Conforms: False', 'Results (78):']
+['Validation Report', 'Conforms: False', 'Results (81):']
 >>> isinstance(run_query("types"), QueryResult)
 True
 """

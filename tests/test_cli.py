@@ -24,6 +24,7 @@ kb:test-population-of-curators a ckg:Population ;
     <http://www.w3.org/2004/02/skos/core#definition> "People who test the graph."@en .
 claim:Calcinosis--occursIn--test-population-of-curators a ckg:Claim ;
     rdf:subject ckg:Calcinosis ; rdf:predicate ckg:occursIn ; rdf:object kb:test-population-of-curators ;
+    ckg:status ckg:SingleSource ; ckg:sourceCount 1 ;
     ckg:hasEvidence ev:Calcinosis--occursIn--test-population-of-curators--001 .
 ev:Calcinosis--occursIn--test-population-of-curators--001 a ckg:Evidence ;
     ckg:fromSource src:001_d76e8ed3ab9310dd ;

@@ -329,6 +329,7 @@ def test_a_resource_is_rdf_for_a_client(endpoint, path, accept, fmt):
     claims = set(graph.subjects(RDF.subject, warfarin)) | set(graph.subjects(RDF.object, warfarin))
     assert {str(c).rsplit("/", 1)[1] for c in claims} == {
         "warfarin--causes--IatrogenicCalcinosis",
+        "warfarin--riskFactorFor--bleeding",
         "MetastaticCalcinosis--treatedBy--warfarin",
     }
 
