@@ -25,7 +25,10 @@ from calcinosis_kg.artifacts import ensure_release
 from calcinosis_kg.store import Loader, endpoints, targets
 
 QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label LIMIT 50"""
+SELECT ?s ?label WHERE {{ ?s rdfs:label ?label }} ORDER BY ?label LIMIT 50 OFFSET {offset}"""
+#: the two kinds of request measured: one query asked again and again (answered from the
+#: answers the endpoint keeps), and a different query each time (each run by a worker)
+KINDS = {"same": lambda i: QUERY.format(offset=0), "distinct": lambda i: QUERY.format(offset=i)}
 
 
 def bench_load(release: Path, runs: int = 3) -> list[float]:
@@ -39,7 +42,9 @@ def bench_load(release: Path, runs: int = 3) -> list[float]:
             server.stop()
 
 
-def bench_serve(release: Path, levels: list[int], requests: int) -> dict[int, tuple[list[float], int]]:
+def bench_serve(
+    release: Path, levels: list[int], requests: int
+) -> dict[tuple[str, int], tuple[list[float], int]]:
     """Latencies of ``requests`` small queries at each level of concurrency, and how many were
     turned away (503 busy, 504 past the time limit while waiting)."""
     port = free_port()
@@ -64,21 +69,24 @@ def bench_serve(release: Path, levels: list[int], requests: int) -> dict[int, tu
     try:
         wait_until_up(f"http://127.0.0.1:{port}/", process)
         results = {}
-        for clients in levels:
-            limits = httpx.Limits(max_connections=clients)
-            with httpx.Client(trust_env=False, limits=limits, timeout=60) as client:
+        asked = 0  # distinct queries are never asked twice, across levels too
+        for kind, text in KINDS.items():
+            for clients in levels:
+                limits = httpx.Limits(max_connections=clients)
+                with httpx.Client(trust_env=False, limits=limits, timeout=60) as client:
 
-                def one(_):
-                    started = time.perf_counter()
-                    response = client.get(url, params={"query": QUERY})
-                    if response.status_code not in (503, 504):
-                        response.raise_for_status()
-                    return time.perf_counter() - started, response.status_code != 200
+                    def one(i: int, client=client, text=text):
+                        started = time.perf_counter()
+                        response = client.get(url, params={"query": text(i)})
+                        if response.status_code not in (503, 504):
+                            response.raise_for_status()
+                        return time.perf_counter() - started, response.status_code != 200
 
-                with ThreadPoolExecutor(clients) as pool:
-                    list(pool.map(one, range(clients)))  # warm up
-                    answers = list(pool.map(one, range(requests)))
-                results[clients] = ([t for t, busy in answers if not busy], sum(busy for _, busy in answers))
+                    with ThreadPoolExecutor(clients) as pool:
+                        list(pool.map(one, range(asked, asked + clients)))  # warm up
+                        answers = list(pool.map(one, range(asked + clients, asked + clients + requests)))
+                    asked += clients + requests
+                results[kind, clients] = ([t for t, busy in answers if not busy], sum(b for _, b in answers))
         return results
     finally:
         stop(process)
@@ -94,16 +102,16 @@ def main() -> None:
     release = args.release or ensure_release()
     triples = sum(len(g) for g in targets(release=release).values())
     loads = bench_load(release)
-    print(f"{'measure':<38} {'p50':>10} {'p99':>10}")
+    print(f"{'measure':<44} {'p50':>10} {'p99':>10}")
     print(
-        f"{f'load into Oxigraph, {triples} triples (GSP)':<38} {statistics.median(loads) * 1000:>8.0f}ms "
+        f"{f'load into Oxigraph, {triples} triples (GSP)':<44} {statistics.median(loads) * 1000:>8.0f}ms "
         f"{max(loads) * 1000:>8.0f}ms"
     )
-    for clients, (times, refused) in bench_serve(release, [1, 8, 32, 64], args.requests).items():
+    for (kind, clients), (times, refused) in bench_serve(release, [1, 8, 32, 64], args.requests).items():
         p99 = sorted(times)[max(0, int(len(times) * 0.99) - 1)]
-        label = f"serve query, {clients} client(s), n={len(times)}"
+        label = f"serve {kind} query, {clients} client(s), n={len(times)}"
         print(
-            f"{label:<38} {statistics.median(times) * 1000:>8.1f}ms {p99 * 1000:>8.1f}ms  refused: {refused}"
+            f"{label:<44} {statistics.median(times) * 1000:>8.1f}ms {p99 * 1000:>8.1f}ms  refused: {refused}"
         )
 
 

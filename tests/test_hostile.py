@@ -15,6 +15,7 @@ from test_server import (  # noqa: F401  (endpoint: the module's server)
     ask,
     endpoint,
     serving,
+    small_query,
     wait_for_answer,
     wait_for_status,
 )
@@ -180,7 +181,7 @@ def test_a_hard_query_text_does_not_hold_up_a_small_query(endpoint, text, status
         heavy = pool.submit(ask, endpoint, text, method="POST", timeout=30)
         time.sleep(0.2)
         started = time.monotonic()
-        small = ask(endpoint, "ASK { ?s ?p ?o }", timeout=30)
+        small = ask(endpoint, small_query(), timeout=30)
         waited = time.monotonic() - started
         assert small.status_code == 200
         assert waited < 2.0, f"a small query waited {waited:.1f} s"
@@ -215,7 +216,7 @@ def test_runaway_queries_do_not_starve_small_ones(release):
             runaways = [pool.submit(ask, url, RUNAWAY, timeout=30) for _ in range(2)]
             wait_for_status(url, 5, workers=3, idle=1)  # one spare, ready while both workers are busy
             started = time.monotonic()
-            small = ask(url, "ASK { ?s ?p ?o }", timeout=30)
+            small = ask(url, small_query(), timeout=30)
             waited = time.monotonic() - started
             assert small.status_code == 200 and waited < 1.0, waited
             assert [r.result().status_code for r in runaways] == [504, 504]

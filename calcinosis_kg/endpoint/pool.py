@@ -1,9 +1,17 @@
 """A pool of query worker processes that are killed and replaced at the time limit.
 
 ``size`` workers are kept ready. When a query takes the last idle one, a spare starts in the
-background (up to ``spares`` of them), so that long queries leave room for short ones; a
-spare that is no longer needed stops. Up to ``queue`` queries wait for a free worker (for at
-most the time limit), and any beyond that are refused at once (:class:`Busy`, HTTP 503).
+background (up to ``spares`` of them), so that long queries leave room for short ones; spares
+stop once the pool has had an idle worker for :data:`SPARE_LINGER` seconds (not at once: under
+a steady load a spare stopped after each query would be started again at the next, loading
+the dataset each time).
+
+The dataset never changes while the pool runs, so an answer is kept (the last
+:data:`ANSWERS_KEPT` of at most :data:`ANSWER_BYTES_KEPT` bytes each) and the same request
+(query, accepted media types and dataset) is answered again without a worker.
+
+Up to ``queue`` queries wait for a free worker (for at most the time limit), and any beyond
+that are refused at once (:class:`Busy`, HTTP 503).
 
 >>> pool = WorkerPool("calcinosis-kg.nq", size=2, queue=4)
 >>> pool.size, pool.queue, pool.time_limit
@@ -16,13 +24,29 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import pickle
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from .worker import Answer, Bound, Canned, main
 
-__all__ = ["Busy", "Disconnected", "TimeLimit", "WorkerDied", "WorkerPool"]
+__all__ = [
+    "ANSWERS_KEPT",
+    "ANSWER_BYTES_KEPT",
+    "SPARE_LINGER",
+    "Busy",
+    "Disconnected",
+    "TimeLimit",
+    "WorkerDied",
+    "WorkerPool",
+]
+
+#: seconds with an idle worker after which the spares stop
+SPARE_LINGER = 3.0
+#: how many answers are kept, and the largest kept
+ANSWERS_KEPT, ANSWER_BYTES_KEPT = 256, 256 * 1024
 
 log = logging.getLogger("calcinosis_kg")
 
@@ -90,6 +114,9 @@ class WorkerPool:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._waiting = 0
+        self._last_full = 0.0  # when a query last took the last idle worker
+        self._trimming: asyncio.TimerHandle | None = None
+        self._answers: OrderedDict[bytes, Answer] = OrderedDict()
         self.killed = 0
 
     async def start(self) -> None:
@@ -99,6 +126,8 @@ class WorkerPool:
 
     async def close(self) -> None:
         """Stop every worker."""
+        if self._trimming is not None:
+            self._trimming.cancel()
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
@@ -128,6 +157,25 @@ class WorkerPool:
         """Answer ``query`` (a SPARQL text, or a canned or bound query) in a worker, over the
         protocol's ``dataset`` (default and named graph IRIs); raise Busy, TimeLimit,
         Disconnected or WorkerDied."""
+        key = pickle.dumps((query, accept, dataset))
+        kept = self._answers.get(key)
+        if kept is not None:
+            self._answers.move_to_end(key)
+            return kept
+        answer = await self._run(query, accept, disconnected, dataset)
+        if answer.status == 200 and len(answer.body) <= ANSWER_BYTES_KEPT:
+            self._answers[key] = answer
+            if len(self._answers) > ANSWERS_KEPT:
+                self._answers.popitem(last=False)
+        return answer
+
+    async def _run(
+        self,
+        query: str | Canned | Bound,
+        accept: list[str],
+        disconnected: Callable[[], Awaitable[bool]] | None,
+        dataset: tuple[list[str], list[str]] | None,
+    ) -> Answer:
         if self._idle.empty() and self._waiting >= self.queue:
             raise Busy(f"{self.size} queries running and {self._waiting} waiting")
         deadline = time.monotonic() + self.time_limit
@@ -138,8 +186,10 @@ class WorkerPool:
             raise Busy(f"no worker became free within {self.time_limit:g} s") from None
         finally:
             self._waiting -= 1
-        if self._idle.empty() and len(self._all) < self.size + self.spares:
-            self._start_in_background()
+        if self._idle.empty():
+            self._last_full = time.monotonic()
+            if len(self._all) < self.size + self.spares:
+                self._start_in_background()
         try:
             worker.conn.send((query, accept, dataset))
             while True:
@@ -154,11 +204,19 @@ class WorkerPool:
         except BaseException:
             self._retire(worker)
             raise
-        if len(self._all) > self.size and not self._idle.empty():
-            self._stop(worker)  # a spare no longer needed
-        else:
-            self._idle.put_nowait(worker)
+        self._idle.put_nowait(worker)
+        if len(self._all) > self.size and self._trimming is None:
+            self._trimming = asyncio.get_running_loop().call_later(SPARE_LINGER, self._trim)
         return answer
+
+    def _trim(self) -> None:
+        """Stop idle spares once the pool has not been full for :data:`SPARE_LINGER` seconds."""
+        self._trimming = None
+        if time.monotonic() - self._last_full >= SPARE_LINGER:
+            while len(self._all) > self.size and not self._idle.empty():
+                self._stop(self._idle.get_nowait())
+        if len(self._all) > self.size:
+            self._trimming = asyncio.get_running_loop().call_later(SPARE_LINGER, self._trim)
 
     async def _readable(self, worker: _Worker, timeout: float) -> bool:
         if worker.conn.poll():
