@@ -25,7 +25,7 @@ RELATIONS = [
     (CKG.preventedBy, CKG.Disease, CKG.PreventiveMeasure),
     (CKG.hasLocation, CKG.Disease, CKG.AnatomicalSite),
 ]
-TRIPLES_PER_CLAIM = 13  # direct edge, claim (5), evidence (6), entity share
+TRIPLES_PER_CLAIM = 15  # direct edge, claim (7), evidence (6), entity share
 
 
 def synthetic_kb(triples: int, seed: int = 7) -> Graph:
@@ -54,6 +54,10 @@ def synthetic_kb(triples: int, seed: int = 7) -> Graph:
         graph.add((claim, RDF.predicate, relation))
         graph.add((claim, RDF.object, obj))
         graph.add((claim, CKG.hasEvidence, evidence))
+        graph.add((claim, CKG.status, CKG.SingleSource))  # what the tables derive, RDF states
+        graph.add((claim, CKG.sourceCount, Literal(1)))
+        if relation == CKG.treatedBy:
+            graph.add((evidence, CKG.treatmentEffect, CKG.EffectNotStated))
         graph.add((evidence, RDF.type, CKG.Evidence))
         graph.add((evidence, CKG.fromSource, sources[c % 5]))
         graph.add((evidence, CKG.excerpt, Literal(f"Excerpt number {c} of a source document.")))

@@ -157,7 +157,7 @@ def _build(
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
     if result.ok:
-        outputs["void.ttl"] = _void(parts, reasoning.inferred_quads)
+        outputs["void.ttl"] = _void(store, named)
         outputs.update(docs_files)
     info = {
         "version": __version__,
@@ -243,15 +243,18 @@ def _sssom(store: ox.Store, shapes: Graph) -> bytes:
     return to_sssom(mappings(to_graph(found), prefixes), prefixes)
 
 
-def _void(parts: dict[str, list[ox.Quad]], inferred: list[ox.Quad]) -> bytes:
-    """The VoID/DCAT description of the release's named graphs (``void.ttl``)."""
-    from .describe import describe_counts, quad_counts
+def _void(store: ox.Store, named: dict[URIRef, list[ox.Quad]]) -> bytes:
+    """The VoID/DCAT description of the ``named`` graphs (``void.ttl``), counted in ``store``
+    (which holds them all but the shapes) and in a store of the shapes."""
+    from .describe import describe_counts, store_counts
 
-    named = {**parts, "inferred": inferred}
-    total = quad_counts(quad for name, found in named.items() if name != "shapes" for quad in found)
-    return to_bytes(
-        describe_counts(total, {name: quad_counts(found) for name, found in named.items()}), "turtle"
-    )
+    names = {str(iri): name for name, iri in GRAPHS.items()}
+    held = [str(iri) for iri in named if iri != GRAPHS["shapes"]]
+    per_graph = {names[iri]: store_counts(store, [iri]) for iri in held}
+    of_shapes = ox.Store()
+    of_shapes.bulk_extend(named[GRAPHS["shapes"]])
+    per_graph["shapes"] = store_counts(of_shapes, [str(GRAPHS["shapes"])])
+    return to_bytes(describe_counts(store_counts(store, held), per_graph), "turtle")
 
 
 def _quiet(_: str) -> None:

@@ -27,8 +27,8 @@ __all__ = [
     "describe",
     "describe_counts",
     "distribution_name",
-    "quad_counts",
     "release_iri",
+    "store_counts",
 ]
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -77,24 +77,31 @@ def describe(
     return describe_counts(counts(merged(knowledge)), per_graph, files, base_url, version)
 
 
-def quad_counts(found: Iterable[ox.Quad]) -> dict[str, int]:
-    """:func:`counts` of Oxigraph quads (their graph names aside), without rdflib.
+_COUNTS = f"""
+SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?entity) AS ?entities) (COUNT(DISTINCT ?class) AS ?classes)
+       (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
+       (COUNT(DISTINCT ?o) AS ?distinctObjects)
+WHERE {{
+  {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o }} }}  # a triple of several graphs once
+  BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}"), ?s, ?none) AS ?entity)
+  BIND(IF(?p = <{RDF.type}>, ?o, ?none) AS ?class)
+}}"""
 
-    >>> a, p = ox.NamedNode("https://w3id.org/calcinosis-kg/entity/a"), ox.NamedNode("urn:p")
-    >>> quad_counts([ox.Quad(a, p, a), ox.Quad(a, p, a)])["triples"]
-    1
+
+def store_counts(store: ox.Store, graphs: Iterable[str]) -> dict[str, int]:
+    """:func:`counts` of the merge of the named ``graphs`` of ``store`` (each triple once),
+    counted by Oxigraph.
+
+    >>> store, a = ox.Store(), ox.NamedNode("https://w3id.org/calcinosis-kg/entity/a")
+    >>> for g in ("urn:g1", "urn:g2"):
+    ...     store.add(ox.Quad(a, ox.NamedNode("urn:p"), a, ox.NamedNode(g)))
+    >>> store_counts(store, ["urn:g1", "urn:g2"])["triples"], store_counts(store, ["urn:g1"])["entities"]
+    (1, 1)
     """
-    triples = {quad.triple for quad in found}
-    subjects = {t.subject for t in triples}
-    rdf_type = ox.NamedNode(str(RDF.type))
-    return {
-        "triples": len(triples),
-        "entities": sum(1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(BASE)),
-        "classes": len({t.object for t in triples if t.predicate == rdf_type}),
-        "properties": len({t.predicate for t in triples}),
-        "distinctSubjects": len(subjects),
-        "distinctObjects": len({t.object for t in triples}),
-    }
+    solutions = store.query(_COUNTS, default_graph=[ox.NamedNode(g) for g in graphs])
+    assert isinstance(solutions, ox.QuerySolutions)
+    (row,) = solutions
+    return {variable.value: int(row[variable].value) for variable in solutions.variables}
 
 
 def describe_counts(

@@ -18,6 +18,23 @@ from calcinosis_kg import load_graph, reason
 
 #: The base of every case of tests/shapes/ and tests/qc/: a case is this file and its own text.
 BASE = Path(__file__).resolve().parent / "base.ttl"
+#: every canned query run on a store or the endpoint: run -> where -> (rows, same as locally)
+STORE_TABLE: dict[str, dict[str, tuple[int, bool]]] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The table of canned queries by store: the rows each answered, ``DIFFERS`` where they
+    are not the local answer."""
+    if not STORE_TABLE:
+        return
+    places = sorted({where for answers in STORE_TABLE.values() for where in answers})
+    width = max(len(run) for run in STORE_TABLE)
+    terminalreporter.section("canned queries by store: rows, as locally unless DIFFERS")
+    terminalreporter.write_line(f"{'query':<{width}}" + "".join(f" {p:>15}" for p in places))
+    for run, answers in sorted(STORE_TABLE.items()):
+        cells = [answers.get(p) for p in places]
+        shown = ["-" if c is None else f"{c[0]}" if c[1] else f"DIFFERS {c[0]}" for c in cells]
+        terminalreporter.write_line(f"{run:<{width}}" + "".join(f" {c:>15}" for c in shown))
 
 
 @pytest.fixture

@@ -145,3 +145,15 @@ def test_a_failing_build_leaves_the_good_one_as_it_was(tmp_path):
     assert not result.ok and result.quality
     assert contents(good) == before
     assert (tmp_path / "dist.failed" / "validation-report.txt").is_file()
+
+
+def test_the_benchmark_data_builds_cleanly(tmp_path):
+    """The synthetic data of ``bench/bench_pipeline.py`` conforms, so the benchmark times a build
+    that passes (a failing one writes a report instead and times something else)."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+    from synthetic import synthetic_kb
+
+    data = tmp_path / "synthetic.nt"
+    synthetic_kb(3000).serialize(data, format="nt", encoding="utf-8")
+    result = build(tmp_path / "out", data=[data], docs=False)
+    assert result.ok, (result.errors, result.violations[:3], result.quality)

@@ -73,7 +73,7 @@ def ask(url: str, query: str, accept: str = "application/sparql-results+json", m
 
 
 def test_canned_queries_answer_as_locally(endpoint, release):
-    compare_canned_queries(endpoint, release / DATASET_FILE)
+    compare_canned_queries(endpoint, release / DATASET_FILE, "serve")
 
 
 def test_home_page_lists_the_canned_queries(endpoint):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from conftest import STORE_TABLE
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
@@ -107,6 +108,10 @@ def canned_runs() -> list[tuple[str, dict[str, str]]]:
     return runs
 
 
+def _run_name(name: str, params: dict[str, str]) -> str:
+    return name + "".join(f" {key}={value}" for key, value in sorted(params.items()))
+
+
 def _rows(result):
     def norm(term):
         if term is None:
@@ -121,15 +126,16 @@ def _rows(result):
 
 def test_canned_queries_answer_as_locally(loaded, release):
     server, _ = loaded
-    compare_canned_queries(f"{server.url}/query", release / DATASET_FILE)
+    compare_canned_queries(f"{server.url}/query", release / DATASET_FILE, "oxigraph load")
 
 
 _LOCAL: dict[tuple, object] = {}
 
 
-def compare_canned_queries(endpoint: str, dataset) -> None:
+def compare_canned_queries(endpoint: str, dataset, where: str) -> None:
     """Every canned query (:func:`canned_runs`) answers the same at ``endpoint`` as locally;
-    rows are compared as sets, list cells with their parts sorted (the runner sorts them)."""
+    rows are compared as sets, list cells with their parts sorted (the runner sorts them).
+    Each answer is recorded under ``where`` for the table at the end of the run."""
     from calcinosis_kg.sparql import run_query
 
     runs, differ = canned_runs(), []
@@ -140,7 +146,9 @@ def compare_canned_queries(endpoint: str, dataset) -> None:
             _LOCAL[key] = run_query(name, dataset=dataset, limit=None, **params)
         local = _LOCAL[key]
         remote = run_query(name, endpoint=endpoint, limit=None, **params)
-        if remote.columns != local.columns or _rows(remote) != _rows(local):
+        same = remote.columns == local.columns and _rows(remote) == _rows(local)
+        STORE_TABLE.setdefault(_run_name(name, params), {})[where] = (len(remote.rows), same)
+        if not same:
             differ.append(f"{name} {params}: {len(remote.rows)} rows, {len(local.rows)} locally")
     assert not differ, "answers differ from the local ones:\n" + "\n".join(differ)
 

@@ -132,7 +132,7 @@ def local_datasets(release, tmp_path_factory):
 @pytest.mark.parametrize("store", STORES)
 def test_every_canned_query_answers_as_locally(store, layout, request, local_datasets):
     found = request.getfixturevalue(f"{store}_store")
-    compare_canned_queries(found.use(layout), local_datasets[layout])
+    compare_canned_queries(found.use(layout), local_datasets[layout], f"{store} {layout}")
 
 
 def test_the_canned_runs_cover_every_query_and_its_default():
