@@ -1,4 +1,4 @@
-"""The HTTP protocol of ``serve``: uvicorn's h11 protocol with a deadline on each request head.
+"""The HTTP protocol of ``serve``: uvicorn's httptools protocol, with a deadline on each request head.
 
 uvicorn restarts its keep-alive timer on every byte it receives, so a client that sends its
 request line and headers one byte at a time would hold a connection for as long as it likes
@@ -7,7 +7,7 @@ start, or from the end of its previous answer, to send a complete request head; 
 it is closed. The body has a deadline of its own in the application (408).
 
 >>> protocol = with_head_deadline(2.5)
->>> protocol.head_seconds, issubclass(protocol, H11Protocol)
+>>> protocol.head_seconds, issubclass(protocol, HttpToolsProtocol)
 (2.5, True)
 """
 
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import asyncio
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 __all__ = ["with_head_deadline"]
 
 
-class _HeadDeadline(H11Protocol):
-    """h11 with a time limit for the request head; see the module's docstring."""
+class _HeadDeadline(HttpToolsProtocol):
+    """httptools with a time limit for the request head; see the module's docstring."""
 
     head_seconds = 10.0
     _deadline: asyncio.TimerHandle | None = None
@@ -30,13 +30,13 @@ class _HeadDeadline(H11Protocol):
         super().connection_made(transport)
         self._arm()
 
-    def handle_events(self) -> None:
-        super().handle_events()
-        if self.cycle is not None and not self.cycle.response_complete:
-            self._disarm()  # a request head has arrived
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
 
     def on_response_complete(self) -> None:
-        self._arm()  # the next request head is due in time (a pipelined one disarms it at once)
+        if not self.pipeline:  # else the next request, whose head is here, starts now
+            self._arm()
         super().on_response_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -58,6 +58,6 @@ class _HeadDeadline(H11Protocol):
             self.transport.close()
 
 
-def with_head_deadline(seconds: float) -> type[H11Protocol]:
+def with_head_deadline(seconds: float) -> type[HttpToolsProtocol]:
     """The protocol class for ``uvicorn.run(http=...)`` whose request heads are due within ``seconds``."""
     return type("HeadDeadlineProtocol", (_HeadDeadline,), {"head_seconds": seconds})
