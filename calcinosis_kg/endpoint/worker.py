@@ -161,9 +161,7 @@ def execute(
     for solution in islice(answer, max_rows + 1):
         cells = ((c, from_oxigraph(solution[c])) for c in result.columns)
         result.rows.append({c: t for c, t in cells if t is not None})
-    result.truncated = len(result.rows) > max_rows
-    del result.rows[max_rows:]
-    return Answer(200, media, result.serialize(types[media]).encode(), result.truncated)
+    return _rows_answer(result, types[media], media, max_rows)
 
 
 def answer_request(
@@ -193,9 +191,14 @@ def execute_canned(store: ox.Store, request: Canned, accept: list[str], max_rows
         result = run_spec(spec, OxigraphEngine.over(store), dict(request.params), max_rows + 1)
     except QueryError as exc:  # a refusal (RefusedQuery) carries its own status
         return Answer(getattr(exc, "status", 400), "text/plain", f"{exc}\n".encode())
+    return _rows_answer(result, RESULT_TYPES[media], media, max_rows)
+
+
+def _rows_answer(result: QueryResult, fmt: str, media: str, max_rows: int) -> Answer:
+    """The answer of ``result`` (read to ``max_rows`` + 1 rows) cut to ``max_rows``, in ``fmt``."""
     result.truncated = len(result.rows) > max_rows
     del result.rows[max_rows:]
-    return Answer(200, media, result.serialize(RESULT_TYPES[media]).encode(), result.truncated)
+    return Answer(200, media, result.serialize(fmt).encode(), result.truncated)
 
 
 def main(conn, dataset: str, max_rows: int, max_memory: int | None = None) -> None:
