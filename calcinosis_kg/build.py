@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDFS, Graph, URIRef
+from rdflib import RDFS, Graph
 
 from .convert import to_graph
 from .docs import DocsJob, complete, docs_key, previous_docs
 from .docs import start as start_docs
-from .loading import load_parts, parse_quads
+from .loading import load_store, parse_quads
 from .namespaces import GRAPHS
 from .quality import quality_failures
-from .reasoning import Reasoning, reason
+from .reasoning import Reasoning, reason_in
 from .resources import input_digest, ontology_file, shapes_file
 from .serialize import (
     BUILD_MARKER,
@@ -34,20 +34,14 @@ from .serialize import (
     to_bytes,
     turtle_of_lines,
     write_folder,
-    write_quads,
 )
 from .validation import Finding, findings, validate
 from .version import __version__
 
-__all__ = [
-    "BuildResult",
-    "build",
-    "build_dataset",
-    "data_store",
-    "failed_dir",
-    "named_quads",
-    "reasoned_parts",
-]
+__all__ = ["PARTS", "BuildResult", "build", "build_dataset", "failed_dir", "reasoned_store"]
+
+#: The named graphs of the asserted parts, in the order the release lists them.
+PARTS = ("ontology", "kb", "data")
 
 
 @dataclass
@@ -73,14 +67,26 @@ class BuildResult:
         return not self.errors and not self.violations and not self.quality
 
 
-def reasoned_parts(
+def reasoned_store(
     *data: str | Path, reasoner: str = "rules", step: Callable[[str], object] | None = None
-) -> tuple[dict[str, list[ox.Quad]], Reasoning]:
-    """Load the parts (as quads) and reason over their union; ``step(name)`` is called as each step starts."""
+) -> Reasoning:
+    """Load the parts into one store (:func:`calcinosis_kg.loading.load_store`) and reason over
+    their union into its graph ``GRAPHS["inferred"]``; ``step(name)`` is called as each step starts.
+
+    The store (``.store`` of the result) holds every named graph of the release but the shapes.
+    """
     (step or _quiet)("load")
-    parts, union = _load(data)
+    store = load_store(*data)
     (step or _quiet)("reason")
-    return parts, reason(reasoner=reasoner, quads=union)
+    return _reason(store, reasoner)
+
+
+def _reason(store: ox.Store, reasoner: str) -> Reasoning:
+    parts = [
+        ox.NamedNode(GRAPHS[name]) for name in PARTS if store.contains_named_graph(ox.NamedNode(GRAPHS[name]))
+    ]
+    inferred = ox.NamedNode(GRAPHS["inferred"])
+    return Reasoning(store, parts, inferred, reason_in(store, parts, inferred, reasoner))
 
 
 def build(
@@ -126,16 +132,13 @@ def _build(
 ) -> None:
     clock = _Clock(result.timings, progress)
     clock.start("load")
-    parts, union = _load(data)
-    parts["shapes"] = parse_quads(shapes_file())
-    shapes = to_graph(parts["shapes"])
+    store = load_store(*data)
+    shapes_quads = parse_quads(shapes_file())
+    shapes = to_graph(shapes_quads)
     clock.start("reason")
-    reasoning = reason(reasoner=reasoner, quads=union)
+    reasoning = _reason(store, reasoner)
     result.errors = reasoning.errors
-    result.counts = {"asserted": len(union), "inferred": len(reasoning.inferred_quads)}
     clock.start("check")
-    named = named_quads(parts, reasoning.inferred_quads)
-    store = data_store(named)
     result.quality = quality_failures(store)
     clock.start("validate")
     conforms, report_graph, report_text = validate(store, shapes, engine="oxigraph")
@@ -145,11 +148,14 @@ def _build(
         clock.start("docs")
         docs_files = documentation.files()
     clock.start("write")
+    lines = _graph_lines(store, shapes_quads)
+    asserted = merge_lines(*(lines[name] for name in PARTS if name in lines))
+    result.counts = {"asserted": len(asserted), "inferred": len(lines["inferred"])}
     outputs = {
         "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": report_text.encode("utf-8"),
         **(
-            {"mappings.sssom.tsv": _sssom(store, shapes), **_graph_files(parts, reasoning.inferred_quads)}
+            {"mappings.sssom.tsv": _sssom(store, shapes), **_graph_files(lines, asserted)}
             if result.ok
             else {}
         ),
@@ -157,7 +163,7 @@ def _build(
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
     if result.ok:
-        outputs["void.ttl"] = _void(store, named)
+        outputs["void.ttl"] = _void(store, lines)
         outputs.update(docs_files)
     info = {
         "version": __version__,
@@ -188,48 +194,42 @@ def failed_dir(out_dir: str | Path) -> Path:
 
 
 def build_dataset(*data: str | Path, reasoner: str = "rules") -> tuple[bytes, Reasoning]:
-    """The reasoned dataset as N-Quads (named graphs), without validation or files."""
-    parts, reasoning = reasoned_parts(*data, reasoner=reasoner)
-    named = named_quads({**parts, "shapes": parse_quads(shapes_file())}, reasoning.inferred_quads)
-    return write_quads([quad for found in named.values() for quad in found], "nquads"), reasoning
+    """The reasoned dataset as N-Quads (named graphs, the shapes too), without validation or files."""
+    reasoning = reasoned_store(*data, reasoner=reasoner)
+    lines = _graph_lines(reasoning.store, parse_quads(shapes_file()))
+    return join_lines(_dataset_lines(lines)), reasoning
 
 
-def data_store(named: dict[URIRef, list[ox.Quad]]) -> ox.Store:
-    """A store of the named graphs of the release but the shapes: the data to validate and check."""
-    store = ox.Store()
-    store.bulk_extend(quad for name, found in named.items() if name != GRAPHS["shapes"] for quad in found)
-    return store
+def _graph_lines(store: ox.Store, shapes: list[ox.Quad]) -> dict[str, list[bytes]]:
+    """The N-Triples lines of each named graph of ``store`` and of the ``shapes``, in byte order."""
+    names = {str(iri): name for name, iri in GRAPHS.items()}
+    lines = {
+        names[graph.value]: sorted(_dump(store, graph).splitlines())
+        for graph in store.named_graphs()
+        if isinstance(graph, ox.NamedNode) and graph.value in names
+    }
+    return {**lines, "shapes": sorted_lines(shapes)}
 
 
-def _graph_files(parts: dict[str, list[ox.Quad]], inferred: list[ox.Quad]) -> dict[str, bytes]:
-    """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged.
+def _dump(store: ox.Store, graph: ox.NamedNode) -> bytes:
+    written = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    assert written is not None  # Oxigraph returns the bytes when given no file to write
+    return written
 
-    Each graph is serialized and its lines sorted once; every file is made of those lines.
-    """
-    lines = {name: sorted_lines(found) for name, found in {**parts, "inferred": inferred}.items()}
-    asserted = merge_lines(*(lines[name] for name in ("ontology", "kb", "data") if name in lines))
-    dataset = merge_lines(*(in_graph(found, GRAPHS[name]) for name, found in lines.items()))
+
+def _dataset_lines(lines: dict[str, list[bytes]]) -> list[bytes]:
+    return merge_lines(*(in_graph(found, GRAPHS[name]) for name, found in lines.items()))
+
+
+def _graph_files(lines: dict[str, list[bytes]], asserted: list[bytes]) -> dict[str, bytes]:
+    """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged,
+    made of the sorted lines of each graph."""
     return {
-        "calcinosis-kg.nq": join_lines(dataset),
+        "calcinosis-kg.nq": join_lines(_dataset_lines(lines)),
         "asserted.ttl": turtle_of_lines(asserted),
         "inferred.ttl": turtle_of_lines(lines["inferred"]),
         "merged.nt": join_lines(merge_lines(asserted, lines["inferred"])),
     }
-
-
-def named_quads(parts: dict[str, list[ox.Quad]], inferred: list[ox.Quad]) -> dict[URIRef, list[ox.Quad]]:
-    """The quads of each named graph of the release: the parts (shapes included) and the inferred."""
-    named = {}
-    for name, found in {**parts, "inferred": inferred}.items():
-        graph_name = ox.NamedNode(GRAPHS[name])
-        named[GRAPHS[name]] = [ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in found]
-    return named
-
-
-def _load(data: Sequence[str | Path]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad]]:
-    """The parts as quads, and their union (each triple once)."""
-    parts = load_parts(*data)
-    return parts, list(dict.fromkeys(quad for found in parts.values() for quad in found))
 
 
 def _sssom(store: ox.Store, shapes: Graph) -> bytes:
@@ -243,16 +243,17 @@ def _sssom(store: ox.Store, shapes: Graph) -> bytes:
     return to_sssom(mappings(to_graph(found), prefixes), prefixes)
 
 
-def _void(store: ox.Store, named: dict[URIRef, list[ox.Quad]]) -> bytes:
-    """The VoID/DCAT description of the ``named`` graphs (``void.ttl``), counted in ``store``
-    (which holds them all but the shapes) and in a store of the shapes."""
+def _void(store: ox.Store, lines: dict[str, list[bytes]]) -> bytes:
+    """The VoID/DCAT description of the graphs of the release (``void.ttl``), counted in
+    ``store`` (which holds them all but the shapes) and in a store of the shapes."""
     from .describe import describe_counts, store_counts
 
-    names = {str(iri): name for name, iri in GRAPHS.items()}
-    held = [str(iri) for iri in named if iri != GRAPHS["shapes"]]
-    per_graph = {names[iri]: store_counts(store, [iri]) for iri in held}
+    held = [str(GRAPHS[name]) for name in lines if name != "shapes"]
+    per_graph = {name: store_counts(store, [str(GRAPHS[name])]) for name in lines if name != "shapes"}
     of_shapes = ox.Store()
-    of_shapes.bulk_extend(named[GRAPHS["shapes"]])
+    of_shapes.load(
+        join_lines(lines["shapes"]), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPHS["shapes"])
+    )
     per_graph["shapes"] = store_counts(of_shapes, [str(GRAPHS["shapes"])])
     return to_bytes(describe_counts(store_counts(store, held), per_graph), "turtle")
 

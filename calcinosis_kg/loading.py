@@ -26,6 +26,7 @@ from rdflib import Graph
 from .convert import to_graph
 from .curation import compile_tables
 from .errors import InputError, InvalidDataError
+from .namespaces import GRAPHS
 from .resources import kb_files, ontology_file
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "expand_paths",
     "load_graph",
     "load_parts",
+    "load_store",
     "parse_file",
     "parse_quads",
 ]
@@ -251,24 +253,83 @@ class _BlankLabels(dict):
         return self[term]
 
 
-def load_parts(*data: str | Path, kb: bool = True) -> dict[str, list[ox.Quad]]:
-    """Load the ontology, the knowledge base and the user's files, each part as its quads.
+def load_store(*data: str | Path, kb: bool = True) -> ox.Store:
+    """Load the ontology, the knowledge base (unless ``kb=False``) and the user's files into one
+    store, each part in its named graph: ``GRAPHS["ontology"]``, ``["kb"]`` and ``["data"]``
+    (only with ``data``). The user's tables are checked with the kb tables (their claims may use
+    kb entities) even when ``kb=False``.
 
-    The keys are ``ontology``, ``kb`` (unless ``kb=False``) and ``data`` (only with ``data``);
-    :func:`calcinosis_kg.convert.to_graph` turns quads into an rdflib graph. The user's tables
-    are checked with the kb tables (their claims may use kb entities) even when ``kb=False``.
+    >>> store = load_store()
+    >>> sorted(str(g) for g in store.named_graphs())[0]
+    '<https://w3id.org/calcinosis-kg/graph/kb>'
     """
-    parts = {"ontology": parse_quads(ontology_file())}
+    store = ox.Store()
+    ontology = parse_quads(ontology_file())
+    _add(store, GRAPHS["ontology"], ontology)
     files = expand_paths(data)
     tables = [path for path in files if path.suffix == TABLE_SUFFIX]
     if kb or tables:
-        compiled = compile_tables(kb_files(), tables, ontology=parts["ontology"])
+        compiled = compile_tables(kb_files(), tables, ontology=ontology)
         if kb:
-            parts["kb"] = compiled.kb
+            _add(store, GRAPHS["kb"], compiled.kb)
     if data:
-        rdf = [q for path in files if path.suffix != TABLE_SUFFIX for q in parse_quads(path)]
-        parts["data"] = [*compiled.data, *rdf] if tables else rdf
-    return parts
+        graph = ox.NamedNode(GRAPHS["data"])
+        store.add_graph(graph)
+        if tables:
+            _add(store, GRAPHS["data"], compiled.data)
+        for path in files:
+            if path.suffix != TABLE_SUFFIX:
+                _load_file(store, path, graph)
+    return store
+
+
+def _add(store: ox.Store, name: str, found: list[ox.Quad]) -> None:
+    graph = ox.NamedNode(name)
+    store.add_graph(graph)
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in found)
+
+
+def _load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
+    """Load one RDF file into ``graph``: by Oxigraph straight from the file when it needs none of
+    the checks and relabelling of :func:`parse_quads`, else through it."""
+    fmt = FORMATS.get(path.suffix.lower())
+    content = _read(path) if fmt in _DIRECT else b""
+    if fmt in _DIRECT and _direct(content, fmt):
+        with contextlib.suppress(SyntaxError, OSError, ValueError):  # parse_quads words the error
+            store.load(content, format=getattr(ox.RdfFormat, fmt), to_graph=graph)
+            return
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parse_quads(path))
+
+
+_DIRECT = ("N_TRIPLES", "TURTLE")
+
+
+def _direct(content: bytes, fmt: str) -> bool:
+    """True when ``content`` (N-Triples or Turtle) can hold no blank node (whose labels
+    :func:`parse_quads` makes stable), no triple term, no literal over :data:`MAX_LITERAL_CHARS`
+    (each literal within a line shorter than that) and is large enough to be worth it."""
+    if len(content) < 2**20 or b"_:" in content or b"<<" in content:
+        return False
+    if fmt == "TURTLE" and any(mark in content for mark in (b"[", b"(", b'"""', b"'''")):
+        return False
+    return max(map(len, content.split(b"\n"))) <= MAX_LITERAL_CHARS
+
+
+def load_parts(*data: str | Path, kb: bool = True) -> dict[str, list[ox.Quad]]:
+    """The parts of :func:`load_store`, each as its quads in the default graph.
+
+    The keys are ``ontology``, ``kb`` (unless ``kb=False``) and ``data`` (only with ``data``);
+    :func:`calcinosis_kg.convert.to_graph` turns quads into an rdflib graph.
+    """
+    store = load_store(*data, kb=kb)
+    return {
+        name: [
+            ox.Quad(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, graph)
+        ]
+        for name, graph in ((n, ox.NamedNode(GRAPHS[n])) for n in ("ontology", "kb", "data"))
+        if store.contains_named_graph(graph)
+    }
 
 
 def load_graph(*data: str | Path, kb: bool = True) -> Graph:

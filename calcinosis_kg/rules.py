@@ -1,32 +1,48 @@
-"""The OWL 2 RL rules the ontology needs, run in Python over Oxigraph terms, each new triple once.
+"""The OWL 2 RL rules the ontology needs, run by Oxigraph as SPARQL updates over the store.
 
 The schema (the ontology's axioms, and the class and property axioms of any other part) is small:
-its own closure comes from the ``reasonable`` engine. The data is large: the rules apply to it
-directly, without rdflib, in two strata that each run until nothing new is found, each new
-triple taken once (semi-naive). First the edges: sub- and equivalent properties, inverses,
-transitive properties (prp-spo1, prp-eqp1/2, prp-inv1/2, prp-trp). Then the types: domains and
-ranges (prp-dom, prp-rng), sub- and equivalent classes, intersections, existential
-restrictions (cax-sco, cax-eqc1/2, cls-int1/2, cls-svf1); no rule of ours makes an edge from a
-type. Contradictions (disjoint classes, owl:Nothing) are the caller's: see
-:func:`calcinosis_kg.reasoning.reason`. A schema that uses any other OWL construct is refused,
-never half-reasoned: reason with ``reasonable`` or ``owlrl`` then.
+it is read from the store, its own closure comes from the ``reasonable`` engine, and it is
+written as a small graph of rule tables (each class with every class above it, each property
+with the properties it implies). The data is large and never leaves the store: each rule is one
+SPARQL update that joins the data with those tables, in two strata that each run until nothing
+new is found. First the edges: sub- and equivalent properties, inverses, transitive properties
+(prp-spo1, prp-eqp1/2, prp-inv1/2, prp-trp). Then the types: domains and ranges (prp-dom,
+prp-rng), sub- and equivalent classes, intersections, existential restrictions (cax-sco,
+cax-eqc1/2, cls-int1/2, cls-svf1); no rule of ours makes an edge from a type. Anonymous
+classes (restrictions, intersections) get IRIs under :data:`ANONYMOUS` while the rules run.
+What is already asserted, noise and contradictions are the caller's: see
+:func:`calcinosis_kg.reasoning.reason_in`. A schema that uses any other OWL construct is
+refused, never half-reasoned: reason with ``reasonable`` or ``owlrl`` then.
 
->>> ex = "http://example.org/"
+>>> ex, g, inferred = "http://example.org/", ox.NamedNode("urn:g"), ox.NamedNode("urn:inferred")
 >>> n = lambda name: ox.NamedNode(ex + name)
->>> asserted = [(n("partOf"), TYPE, ox.NamedNode(OWL + "TransitiveProperty")),
-...     (n("heel"), n("partOf"), n("foot")), (n("foot"), n("partOf"), n("leg"))]
->>> [str(ox.Triple(*t)) for t in infer(asserted)]
+>>> store = ox.Store()
+>>> store.bulk_extend(ox.Quad(*t, g) for t in [(n("partOf"), TYPE, ox.NamedNode(OWL + "TransitiveProperty")),
+...     (n("heel"), n("partOf"), n("foot")), (n("foot"), n("partOf"), n("leg"))])
+>>> infer(store, [g], inferred)
+>>> [str(q.triple) for q in store.quads_for_pattern(None, None, None, inferred)]
 ['<http://example.org/heel> <http://example.org/partOf> <http://example.org/leg>']
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
+from typing import cast
 
 import pyoxigraph as ox
 
-__all__ = ["OWL", "SUPPORTED", "TYPE", "infer", "is_schema", "list_items", "schema_triples"]
+__all__ = [
+    "ANONYMOUS",
+    "OWL",
+    "SUPPORTED",
+    "TYPE",
+    "infer",
+    "is_schema",
+    "list_items",
+    "schema_triples",
+    "stored_schema",
+]
 
 RDF, RDFS, OWL = (
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -71,6 +87,16 @@ _SUPPORTED_NAMES = """
     equivalentClass equivalentProperty inverseOf disjointWith AllDisjointClasses members
 """
 SUPPORTED = frozenset(OWL + name for name in _SUPPORTED_NAMES.split())
+#: Where the IRIs of anonymous classes, and the rule tables, live while the rules run.
+ANONYMOUS = "urn:x-calcinosis-kg:anonymous:"
+_TABLES = ox.NamedNode(ANONYMOUS + "rules")
+_SCHEMA_QUERY = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+  ?s ?p ?o
+  FILTER(?p IN ({", ".join(str(p) for p in sorted(SCHEMA_PREDICATES, key=str))})
+         || STRSTARTS(STR(?p), "{OWL}")
+         || (?p = {TYPE} && isIRI(?o) && (STRSTARTS(STR(?o), "{OWL}") || STRSTARTS(STR(?o), "{RDFS}")
+                                        || STR(?o) = "{RDF}Property")))
+}}"""
 
 
 def is_schema(triple: tuple) -> bool:
@@ -95,17 +121,33 @@ def schema_triples(triples: Iterable[tuple]) -> list[tuple]:
     return schema
 
 
-def infer(triples: Iterable[tuple], schema: Iterable[tuple] = ()) -> Iterator[tuple]:
-    """The triples that the rules add to ``triples`` (each an ``(s, p, o)`` of Oxigraph terms),
-    reading the axioms among them and in ``schema``, each once: new edges, then new types."""
-    asserted = list(triples)
-    axioms = _Axioms([*schema_triples(asserted), *schema])
-    edges = _Edges(axioms, asserted)
-    yield from edges.added
-    types = _Types(axioms, asserted, edges)
-    for member, classes in types.added.items():
-        for cls in classes:
-            yield member, TYPE, cls
+def stored_schema(store: ox.Store, graphs: Sequence[ox.NamedNode]) -> list[tuple]:
+    """The schema triples (see :func:`is_schema`) of the union of ``graphs`` of ``store``, found
+    by Oxigraph; an OWL construct the rules do not run is an error."""
+    solutions = cast(ox.QuerySolutions, store.query(_SCHEMA_QUERY, default_graph=list(graphs)))
+    return schema_triples(tuple(row) for row in solutions)
+
+
+def infer(
+    store: ox.Store, graphs: Sequence[ox.NamedNode], into: ox.NamedNode, schema: list[tuple] | None = None
+) -> None:
+    """Add to the graph ``into`` of ``store`` what the rules derive from the union of ``graphs``
+    (and ``into``), reading the axioms there (or in ``schema``, from :func:`stored_schema`):
+    new edges, then new types.
+
+    Triples that some graph already holds may be added again; the caller removes them.
+    """
+    axioms = _Axioms(stored_schema(store, graphs) if schema is None else schema)
+    tables = _tables(axioms)
+    store.bulk_extend(ox.Quad(s, p, o, _TABLES) for s, p, o in tables)
+    try:
+        run = _Run(store, [*graphs, into], into)
+        run.once(_EDGE_RULES)
+        run.until_stable(_TRANSITIVE_RULES)
+        run.once(_TYPE_RULES)
+        run.until_stable([_RESTRICTION_RULE, *(_intersection_rule(i, axioms) for i in axioms.intersections)])
+    finally:
+        store.remove_graph(_TABLES)
 
 
 class _Axioms:
@@ -149,16 +191,13 @@ class _Axioms:
                 on_property[s] = o
             elif p == _SOME:
                 some[s] = o
-        self.intersections: dict = defaultdict(list)  # member class -> (intersection, members)
+        self.intersections: dict = {}  # intersection -> its member classes
         for intersection, head in parts.items():
             members = list_items(head, first, rest)
             self.supers[intersection].extend(members)  # cls-int2
-            for member in members:
-                self.intersections[member].append((intersection, members))
-        self.restrictions: dict = defaultdict(list)  # filler class -> (restriction, property)
-        for restriction, filler in some.items():
-            if restriction in on_property:
-                self.restrictions[filler].append((restriction, on_property[restriction]))
+            self.intersections[intersection] = members
+        #: (restriction, property, filler) of each existential restriction
+        self.restrictions = [(r, on_property[r], filler) for r, filler in some.items() if r in on_property]
 
 
 def list_items(head, first: dict, rest: dict) -> list:
@@ -170,74 +209,146 @@ def list_items(head, first: dict, rest: dict) -> list:
     return members
 
 
-class _Edges:
-    """The closure of the edges under sub-, equivalent, inverse and transitive properties."""
-
-    def __init__(self, axioms: _Axioms, asserted: list[tuple]):
-        self.axioms = axioms
-        wanted = set(axioms.implies) | axioms.transitive
-        wanted |= {q for implied in axioms.implies.values() for q, _ in implied}
-        self.known = {t for t in asserted if t[1] in wanted}
-        self.added: list[tuple] = []
-        self.forward: dict = defaultdict(lambda: defaultdict(set))  # transitive p -> s -> objects
-        self.backward: dict = defaultdict(lambda: defaultdict(set))  # transitive p -> o -> subjects
-        for s, p, o in self.known:
-            if p in axioms.transitive:
-                self.forward[p][s].add(o)
-                self.backward[p][o].add(s)
-        pending = list(self.known)
-        while pending:
-            s, p, o = pending.pop()
-            found = [(o, q, s) if inverted else (s, q, o) for q, inverted in axioms.implies.get(p, ())]
-            if p in axioms.transitive:
-                found += [(s, p, far) for far in list(self.forward[p].get(o, ()))]
-                found += [(near, p, o) for near in list(self.backward[p].get(s, ()))]
-            for new in found:
-                if new not in self.known and not isinstance(new[0], ox.Literal):
-                    self.known.add(new)
-                    self.added.append(new)
-                    pending.append(new)
-                    if new[1] in axioms.transitive:
-                        self.forward[new[1]][new[0]].add(new[2])
-                        self.backward[new[1]][new[2]].add(new[0])
+def _iri(term) -> ox.NamedNode:
+    """``term``, or the IRI that stands for it while the rules run if it is a blank node."""
+    return ox.NamedNode(ANONYMOUS + term.value) if isinstance(term, ox.BlankNode) else term
 
 
-class _Types:
-    """The types that domains, ranges, classes, intersections and restrictions give."""
+def _above(supers: dict, start) -> set:
+    """The classes above ``start`` (``supers``: each class's direct ones), ``start`` aside."""
+    found, pending = set(), list(supers.get(start, ()))
+    while pending:
+        cls = pending.pop()
+        if cls not in found:
+            found.add(cls)
+            pending.extend(supers.get(cls, ()))
+    return found - {start}
 
-    def __init__(self, axioms: _Axioms, asserted: list[tuple], edges: _Edges):
-        self.axioms = axioms
-        self.types: dict = defaultdict(set)
-        self.added: dict = defaultdict(list)
-        self.pending: list[tuple] = []
-        restricted = {p for pairs in axioms.restrictions.values() for _, p in pairs}
-        self.subjects: dict = defaultdict(lambda: defaultdict(list))  # restricted p -> o -> subjects
-        for s, p, o in asserted:
-            if p == TYPE:
-                self.types[s].add(o)
-                self.pending.append((s, o))
-        for s, p, o in (*asserted, *edges.added):
-            if p in restricted:
-                self.subjects[p][o].append(s)
-            for cls in axioms.domain.get(p, ()):
-                self._add(s, cls)
-            if not isinstance(o, ox.Literal):
-                for cls in axioms.range.get(p, ()):
-                    self._add(o, cls)
-        while self.pending:
-            member, cls = self.pending.pop()
-            for upper in axioms.supers.get(cls, ()):
-                self._add(member, upper)
-            for intersection, members in axioms.intersections.get(cls, ()):
-                if all(m in self.types[member] for m in members):
-                    self._add(member, intersection)
-            for restriction, p in axioms.restrictions.get(cls, ()):
-                for subject in self.subjects[p].get(member, ()):
-                    self._add(subject, restriction)
 
-    def _add(self, member, cls) -> None:
-        known = self.types[member]
-        if cls not in known:
-            known.add(cls)
-            self.added[member].append(cls)
-            self.pending.append((member, cls))
+def _tables(axioms: _Axioms) -> list[tuple]:
+    """The axioms as the triples of the rule tables: what each property implies, each class's
+    classes above, each domain and range with the classes above it, each restriction."""
+    t = _RULES_NS
+    above = {cls: _above(axioms.supers, cls) for cls in _classes(axioms)}
+    rows: list[tuple] = []
+    for p in axioms.implies:
+        rows += [
+            (_iri(p), t["inverts" if inverted else "implies"], _iri(q)) for q, inverted in _implied(axioms, p)
+        ]
+    rows += [(_iri(p), t["transitive"], _iri(p)) for p in axioms.transitive]
+    for name, table in (("domain", axioms.domain), ("range", axioms.range)):
+        for p, classes in table.items():
+            rows += [(_iri(p), t[name], _iri(c)) for cls in classes for c in {cls, *above[cls]}]
+    rows += [(_iri(cls), t["above"], _iri(upper)) for cls, uppers in above.items() for upper in uppers]
+    for restriction, p, filler in axioms.restrictions:
+        node = _iri(restriction)
+        rows += [(node, t["onProperty"], _iri(p)), (node, t["filler"], _iri(filler))]
+        rows += [(node, t["gives"], _iri(c)) for c in {restriction, *above[restriction]}]
+    return rows
+
+
+def _implied(axioms: _Axioms, start) -> set:
+    """The properties that an edge of ``start`` implies, each with whether it is inverted: the
+    closure of sub-, equivalent and inverse properties (an inverse of an inverse is direct)."""
+    found: set = set()
+    pending = list(axioms.implies.get(start, ()))
+    while pending:
+        p, inverted = pending.pop()
+        if (p, inverted) not in found:
+            found.add((p, inverted))
+            pending.extend((q, inverted != flips) for q, flips in axioms.implies.get(p, ()))
+    return found - {(start, False)}
+
+
+def _classes(axioms: _Axioms) -> set:
+    found = set(axioms.supers) | {c for uppers in axioms.supers.values() for c in uppers}
+    found |= {c for table in (axioms.domain, axioms.range) for classes in table.values() for c in classes}
+    found |= set(axioms.intersections) | {r for r, _, _ in axioms.restrictions}
+    return found | {f for _, _, f in axioms.restrictions}
+
+
+def _intersection_rule(intersection, axioms: _Axioms) -> tuple[str, str]:
+    """cls-int1: a member of every class of ``intersection`` is a member of it (and above)."""
+    members = " . ".join(f"?x a {_iri(m)}" for m in axioms.intersections[intersection])
+    gives = " ".join(
+        str(_iri(c)) for c in sorted({intersection, *_above(axioms.supers, intersection)}, key=str)
+    )
+    return "?x a ?c", f"VALUES ?c {{ {gives} }} {members}"
+
+
+_RULES_NS = {
+    name: ox.NamedNode(f"{ANONYMOUS}rules#{name}")
+    for name in (
+        "implies",
+        "inverts",
+        "transitive",
+        "domain",
+        "range",
+        "above",
+        "onProperty",
+        "filler",
+        "gives",
+    )
+}
+
+
+def _table(pattern: str) -> str:
+    for name, term in _RULES_NS.items():
+        pattern = pattern.replace(f"t:{name}", str(term))
+    return f"GRAPH {_TABLES} {{ {pattern} }}"
+
+
+#: (template, pattern) of each rule; the pattern joins the rule tables with the data. The
+#: implications are closed, so each edge rule runs once; what transitivity adds is followed.
+_EDGE_RULES = [
+    ("?s ?q ?o", _table("?p t:implies ?q") + " ?s ?p ?o"),
+    ("?o ?q ?s", _table("?p t:inverts ?q") + " ?s ?p ?o FILTER(!isLiteral(?o))"),
+]
+_TRANSITIVE_RULES = [
+    ("?s ?p ?z", _table("?p t:transitive ?p") + " ?s ?p ?o . ?o ?p ?z"),
+    ("?s ?q ?o", _table("?p t:transitive ?p ; t:implies ?q") + " ?s ?p ?o"),
+    ("?o ?q ?s", _table("?p t:transitive ?p ; t:inverts ?q") + " ?s ?p ?o FILTER(!isLiteral(?o))"),
+]
+#: Each type comes with every class above it, so only intersections and restrictions, which
+#: read types, run again.
+_TYPE_RULES = [
+    ("?s a ?c", _table("?p t:domain ?c") + " ?s ?p ?o"),
+    ("?o a ?c", _table("?p t:range ?c") + " ?s ?p ?o FILTER(!isLiteral(?o))"),
+    ("?x a ?c", _table("?t t:above ?c") + " ?x a ?t"),
+]
+_RESTRICTION_RULE = (
+    "?x a ?c",
+    _table("?r t:onProperty ?p ; t:filler ?f ; t:gives ?c") + " ?x ?p ?y . ?y a ?f",
+)
+
+
+class _Run:
+    """The rules run as SPARQL updates on ``store``: the data is the union of ``graphs``, and
+    what they add goes to ``into``."""
+
+    def __init__(self, store: ox.Store, graphs: list[ox.NamedNode], into: ox.NamedNode):
+        self.store, self.into = store, into
+        self.dataset = " ".join(f"USING {g}" for g in graphs) + f" USING NAMED {_TABLES}"
+
+    def once(self, rules: list[tuple[str, str]]) -> None:
+        """Run each of ``rules`` once, in turn."""
+        for template, pattern in rules:
+            self.store.update(
+                f"INSERT {{ GRAPH {self.into} {{ {template} }} }} {self.dataset} WHERE {{ {pattern} }}"
+            )
+
+    def until_stable(self, rules: list[tuple[str, str]]) -> None:
+        """Run ``rules`` in turn until a round adds nothing."""
+        size = self.size()
+        while True:
+            self.once(rules)
+            size, before = self.size(), size
+            if size == before:
+                return
+
+    def size(self) -> int:
+        (row,) = cast(
+            ox.QuerySolutions,
+            self.store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {self.into} {{ ?s ?p ?o }} }}"),
+        )
+        return int(row[0].value)

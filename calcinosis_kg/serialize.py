@@ -143,8 +143,7 @@ def merge_lines(*runs: list[bytes]) -> list[bytes]:
     >>> merge_lines([b"a", b"c"], [b"b", b"c"])
     [b'a', b'b', b'c']
     """
-    merged = sorted(itertools.chain(*runs))  # sorted runs: the sort merges them
-    return [line for i, line in enumerate(merged) if i == 0 or line != merged[i - 1]]
+    return list(dict.fromkeys(sorted(itertools.chain(*runs))))  # sorted runs: the sort merges them
 
 
 def join_lines(lines: list[bytes]) -> bytes:

@@ -8,7 +8,7 @@ import logging
 import sys
 import time
 
-from ..build import build, data_store, named_quads, reasoned_parts
+from ..build import build, reasoned_store
 from ..quality import quality_rows
 from ..reasoning import REASONERS
 from ..serialize import to_bytes
@@ -100,10 +100,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    parts, reasoning = reasoned_parts(
-        *args.data, reasoner=args.reasoner, step=lambda s: log.debug("%s ...", s)
-    )
-    store = data_store(named_quads(parts, reasoning.inferred_quads))
+    reasoning = reasoned_store(*args.data, reasoner=args.reasoner, step=lambda s: log.debug("%s ...", s))
+    store = reasoning.store
     _, report_graph, _ = validate(
         store if args.engine == "oxigraph" else reasoning.merged, engine=args.engine
     )
@@ -135,7 +133,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_reason(args: argparse.Namespace) -> int:
-    _, reasoning = reasoned_parts(*args.data, reasoner=args.reasoner)
+    reasoning = reasoned_store(*args.data, reasoner=args.reasoner)
     sys.stdout.buffer.write(to_bytes(reasoning.inferred, args.format))
     _report(reasoning.errors, [])
     return 1 if reasoning.errors else 0
