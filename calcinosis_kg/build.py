@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDFS, Graph, URIRef
+from rdflib import Graph, URIRef
 
 from .convert import to_graph
 from .docs import DocsJob, complete, docs_key, previous_docs
@@ -234,13 +234,11 @@ def _load(data: Sequence[str | Path]) -> tuple[dict[str, list[ox.Quad]], list[ox
 
 def _sssom(store: ox.Store, shapes: Graph) -> bytes:
     """The SSSOM file of the asserted mappings, read from the graphs of the parts in ``store``."""
-    from .sssom import MAPPING_PREDICATES, declared_prefixes, mappings, to_sssom
+    from .sssom import declared_prefixes, store_mappings, to_sssom
 
-    wanted = [ox.NamedNode(predicate) for predicate in (*MAPPING_PREDICATES, RDFS.label)]
-    parts = [ox.NamedNode(GRAPHS[name]) for name in ("ontology", "kb", "data")]
-    found = (q for p in wanted for g in parts for q in store.quads_for_pattern(None, p, None, g))
     prefixes = declared_prefixes()
-    return to_sssom(mappings(to_graph(found), prefixes), prefixes)
+    parts = [str(GRAPHS[name]) for name in ("ontology", "kb", "data")]
+    return to_sssom(store_mappings(store, parts, prefixes), prefixes)
 
 
 def _void(store: ox.Store, named: dict[URIRef, list[ox.Quad]]) -> bytes:
@@ -249,7 +247,8 @@ def _void(store: ox.Store, named: dict[URIRef, list[ox.Quad]]) -> bytes:
     from .describe import describe_counts, store_counts
 
     names = {str(iri): name for name, iri in GRAPHS.items()}
-    held = [str(iri) for iri in named if iri != GRAPHS["shapes"]]
+    by_size = sorted(named, key=lambda iri: len(named[iri]), reverse=True)  # largest first, see store_counts
+    held = [str(iri) for iri in by_size if iri != GRAPHS["shapes"]]
     per_graph = {names[iri]: store_counts(store, [iri]) for iri in held}
     of_shapes = ox.Store()
     of_shapes.bulk_extend(named[GRAPHS["shapes"]])
