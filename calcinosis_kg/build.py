@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDFS, Graph
+from rdflib import Graph
 
 from .convert import to_graph
 from .docs import DocsJob, complete, docs_key, previous_docs
@@ -234,13 +234,11 @@ def _graph_files(lines: dict[str, list[bytes]], asserted: list[bytes]) -> dict[s
 
 def _sssom(store: ox.Store, shapes: Graph) -> bytes:
     """The SSSOM file of the asserted mappings, read from the graphs of the parts in ``store``."""
-    from .sssom import MAPPING_PREDICATES, declared_prefixes, mappings, to_sssom
+    from .sssom import declared_prefixes, store_mappings, to_sssom
 
-    wanted = [ox.NamedNode(predicate) for predicate in (*MAPPING_PREDICATES, RDFS.label)]
-    parts = [ox.NamedNode(GRAPHS[name]) for name in ("ontology", "kb", "data")]
-    found = (q for p in wanted for g in parts for q in store.quads_for_pattern(None, p, None, g))
     prefixes = declared_prefixes()
-    return to_sssom(mappings(to_graph(found), prefixes), prefixes)
+    parts = [str(GRAPHS[name]) for name in ("ontology", "kb", "data")]
+    return to_sssom(store_mappings(store, parts, prefixes), prefixes)
 
 
 def _void(store: ox.Store, lines: dict[str, list[bytes]]) -> bytes:
@@ -248,8 +246,9 @@ def _void(store: ox.Store, lines: dict[str, list[bytes]]) -> bytes:
     ``store`` (which holds them all but the shapes) and in a store of the shapes."""
     from .describe import describe_counts, store_counts
 
-    held = [str(GRAPHS[name]) for name in lines if name != "shapes"]
-    per_graph = {name: store_counts(store, [str(GRAPHS[name])]) for name in lines if name != "shapes"}
+    by_size = sorted((name for name in lines if name != "shapes"), key=lambda name: -len(lines[name]))
+    held = [str(GRAPHS[name]) for name in by_size]  # largest first, see store_counts
+    per_graph = {name: store_counts(store, [str(GRAPHS[name])]) for name in by_size}
     of_shapes = ox.Store()
     of_shapes.load(
         join_lines(lines["shapes"]), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPHS["shapes"])

@@ -13,17 +13,29 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
+import pyoxigraph as ox
 import yaml
-from rdflib import RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from .errors import MappingError
 from .namespaces import BASE, PREFIXES, mapping_prefixes
 from .version import __version__
 
-__all__ = ["COLUMNS", "MAPPING_PREDICATES", "Mapping", "curie", "declared_prefixes", "mappings", "to_sssom"]
+__all__ = [
+    "COLUMNS",
+    "MAPPING_PREDICATES",
+    "Mapping",
+    "curie",
+    "declared_prefixes",
+    "mappings",
+    "store_mappings",
+    "to_sssom",
+]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 MAPPING_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
@@ -63,11 +75,20 @@ def declared_prefixes() -> dict[str, str]:
 
 def curie(iri: str, prefixes: dict[str, str]) -> str:
     """The CURIE of ``iri`` with the longest matching namespace; an unknown one is an error."""
-    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        raise MappingError(f"{iri}: no declared prefix (sh:declare in the shapes) covers this IRI")
-    prefix = min(p for p, ns in prefixes.items() if ns == best)
-    return f"{prefix}:{iri[len(best) :]}"
+    return _curie(iri, _namespaces(prefixes))
+
+
+def _namespaces(prefixes: dict[str, str]) -> list[tuple[str, str]]:
+    """``(namespace, prefix)`` pairs, the longest namespace first; of a namespace's prefixes, the least."""
+    least = {ns: min(p for p, other in prefixes.items() if other == ns) for ns in prefixes.values()}
+    return sorted(least.items(), key=lambda pair: len(pair[0]), reverse=True)
+
+
+def _curie(iri: str, namespaces: list[tuple[str, str]]) -> str:
+    for ns, prefix in namespaces:
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    raise MappingError(f"{iri}: no declared prefix (sh:declare in the shapes) covers this IRI")
 
 
 def curated_labels() -> dict[str, str]:
@@ -81,25 +102,51 @@ def curated_labels() -> dict[str, str]:
 
 def mappings(graph: Graph, prefixes: dict[str, str]) -> list[Mapping]:
     """Every SKOS mapping triple of ``graph`` whose subject is ours, sorted."""
-    labels = curated_labels()
-    rows = set()
-    for predicate in MAPPING_PREDICATES:
-        for subject, obj in graph.subject_objects(predicate):
-            if not (isinstance(subject, URIRef) and str(subject).startswith(BASE)) or not isinstance(
-                obj, URIRef
-            ):
-                continue
-            target = curie(str(obj), prefixes)
-            rows.add(
-                Mapping(
-                    curie(str(subject), prefixes),
-                    _label(graph, subject),
-                    curie(str(predicate), prefixes),
-                    target,
-                    _label(graph, obj) or labels.get(target, ""),
-                )
-            )
-    return sorted(rows)
+    found = {
+        (str(subject), str(predicate), str(obj))
+        for predicate in MAPPING_PREDICATES
+        for subject, obj in graph.subject_objects(predicate)
+        if isinstance(subject, URIRef) and str(subject).startswith(BASE) and isinstance(obj, URIRef)
+    }
+    labels = {
+        node: {(str(label), _language(label)) for label in graph.objects(URIRef(node), RDFS.label)}
+        for triple in found
+        for node in (triple[0], triple[2])
+    }
+    return _rows(found, labels, prefixes)
+
+
+_MAPPINGS = f"""
+SELECT ?subject ?predicate ?object ?label WHERE {{
+  {{ VALUES ?predicate {{ {" ".join(f"<{p}>" for p in MAPPING_PREDICATES)} }}
+    ?subject ?predicate ?object .
+    FILTER(isIRI(?subject) && STRSTARTS(STR(?subject), "{BASE}") && isIRI(?object)) }}
+  UNION {{ ?subject <{RDFS.label}> ?label }}
+}}"""
+
+
+def store_mappings(store: ox.Store, graphs: Iterable[str], prefixes: dict[str, str]) -> list[Mapping]:
+    """:func:`mappings` of the merge of the named ``graphs`` of ``store``, read with one query
+    (the mapping triples, then every label).
+
+    >>> store, a, g = ox.Store(), ox.NamedNode(f"{BASE}ontology/A"), ox.NamedNode("urn:g")
+    >>> hp = ox.NamedNode("http://purl.obolibrary.org/obo/HP_0000001")
+    >>> store.add(ox.Quad(a, ox.NamedNode(SKOS.exactMatch), hp, g))
+    >>> store.add(ox.Quad(a, ox.NamedNode(RDFS.label), ox.Literal("a", language="en"), g))
+    >>> (row,) = store_mappings(store, [g.value], declared_prefixes())
+    >>> row.subject_id, row.subject_label, row.object_id
+    ('ckg:A', 'a', 'HP:0000001')
+    """
+    found: set[tuple[str, str, str]] = set()
+    labels: dict[str, set[tuple[str, str | None]]] = {}
+    solutions = store.query(_MAPPINGS, default_graph=[ox.NamedNode(g) for g in graphs])
+    assert isinstance(solutions, ox.QuerySolutions)
+    for subject, predicate, obj, label in solutions:
+        if label is None:
+            found.add((subject.value, predicate.value, obj.value))
+        elif isinstance(subject, ox.NamedNode):
+            labels.setdefault(subject.value, set()).add((label.value, _language(label)))
+    return _rows(found, labels, prefixes)
 
 
 def to_sssom(rows: list[Mapping], prefixes: dict[str, str], version: str = __version__) -> bytes:
@@ -125,11 +172,30 @@ def to_sssom(rows: list[Mapping], prefixes: dict[str, str], version: str = __ver
     return out.getvalue().encode("utf-8")
 
 
-def _label(graph: Graph, node: URIRef) -> str:
-    labels = sorted(graph.objects(node, RDFS.label), key=lambda lit: (_lang_rank(lit), str(lit)))
-    return str(labels[0]) if labels else ""
+def _rows(
+    found: set[tuple[str, str, str]], labels: dict[str, set[tuple[str, str | None]]], prefixes: dict[str, str]
+) -> list[Mapping]:
+    """The sorted rows of the mapping triples ``found`` (IRIs), given the nodes' labels and their
+    languages; an object without one takes its label in the curated table."""
+    curated, namespaces = curated_labels(), _namespaces(prefixes)
+    rows = set()
+    for subject, predicate, obj in found:
+        target = _curie(obj, namespaces)
+        subject_id, predicate_id = _curie(subject, namespaces), _curie(predicate, namespaces)
+        object_label = _best(labels.get(obj, ())) or curated.get(target, "")
+        rows.add(Mapping(subject_id, _best(labels.get(subject, ())), predicate_id, target, object_label))
+    return sorted(rows, key=attrgetter(*COLUMNS))  # Mapping's order, without its slow comparisons
 
 
-def _lang_rank(label) -> int:
-    lang = label.language if isinstance(label, Literal) else None
+def _best(labels: Iterable[tuple[str, str | None]]) -> str:
+    """The label shown of ``(text, language)`` pairs: English, then none, then others; ties by text."""
+    return min(labels, key=lambda label: (_lang_rank(label[1]), label[0]), default=("", None))[0]
+
+
+def _language(label: object) -> str | None:
+    """The language tag of a label, an rdflib or an Oxigraph term, if it has one."""
+    return getattr(label, "language", None)
+
+
+def _lang_rank(lang: str | None) -> int:
     return 0 if lang == "en" else 1 if lang is None else 2

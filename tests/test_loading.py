@@ -154,3 +154,49 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(loading, "MAX_FILE_BYTES", 100)
     with pytest.raises(InvalidDataError, match=r"big\.nt: 260 bytes is more than the 100 read"):
         parse_quads(path)
+
+
+def _large(path, lines: list[str], copies: int) -> None:
+    """Write ``lines`` and ``copies`` more triples: a file over the 1 MiB that Oxigraph loads itself."""
+    filler = "".join(f'<urn:s{i}> <urn:p> "filler number {i}" .\n' for i in range(copies))
+    path.write_text("".join(lines) + filler, encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".nt", ".ttl"])
+def test_a_large_plain_file_loads_straight_into_the_store_with_the_same_triples(
+    tmp_path, monkeypatch, suffix
+):
+    from calcinosis_kg import loading
+
+    path = tmp_path / f"large{suffix}"
+    _large(path, ['<urn:a> <urn:b> "caf\\u00e9"@fr .\n'], 30_000)
+    expected, expected_of = set(parse_quads(path)), parse_quads
+    parsed = []
+    monkeypatch.setattr(loading, "parse_quads", lambda p, base_iri=None: parsed.append(p) or expected_of(p))
+    data = load_parts(path, kb=False)["data"]
+    assert set(data) == expected and len(data) == 30_001
+    assert path not in parsed, "the large file went through the Python parser"
+
+
+def test_a_large_file_with_a_syntax_error_names_its_line(tmp_path):
+    path = tmp_path / "large.nt"
+    _large(path, ["<urn:a> <urn:b> <urn:c> .\n", "<urn:a> <urn:b> .\n"], 30_000)
+    with pytest.raises(InvalidDataError, match=re.escape(f"{path}:2:")):
+        load_parts(path, kb=False)
+
+
+def test_a_large_file_with_blank_nodes_keeps_stable_labels(tmp_path):
+    path = tmp_path / "large.nt"
+    _large(path, ['_:one <urn:b> "x" .\n'], 30_000)
+    first, second = (blank_nodes(load_parts(path, kb=False)["data"]) for _ in range(2))
+    assert first == second and len(first) == 1
+
+
+def test_a_large_file_with_a_long_literal_is_refused(tmp_path, monkeypatch):
+    from calcinosis_kg import loading
+
+    monkeypatch.setattr(loading, "MAX_LITERAL_CHARS", 1000)
+    path = tmp_path / "large.nt"
+    _large(path, [f'<urn:a> <urn:b> "{"x" * 2000}" .\n'], 30_000)
+    with pytest.raises(InvalidDataError, match="a literal of 2,000 characters"):
+        load_parts(path, kb=False)
