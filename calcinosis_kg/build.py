@@ -154,17 +154,15 @@ def _build(
     outputs = {
         "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": report_text.encode("utf-8"),
-        **(
-            {"mappings.sssom.tsv": _sssom(store, shapes), **_graph_files(lines, asserted)}
-            if result.ok
-            else {}
-        ),
     }
+    if result.ok:
+        merged = merge_lines(asserted, lines["inferred"])
+        outputs.update(_graph_files(lines, asserted, merged))
+        outputs["mappings.sssom.tsv"] = _sssom(store, shapes)
+        outputs["void.ttl"] = _void(store, lines, len(merged))
+        outputs.update(docs_files)
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
-    if result.ok:
-        outputs["void.ttl"] = _void(store, lines)
-        outputs.update(docs_files)
     info = {
         "version": __version__,
         "inputs": input_digest() if not data else None,
@@ -221,14 +219,16 @@ def _dataset_lines(lines: dict[str, list[bytes]]) -> list[bytes]:
     return merge_lines(*(in_graph(found, GRAPHS[name]) for name, found in lines.items()))
 
 
-def _graph_files(lines: dict[str, list[bytes]], asserted: list[bytes]) -> dict[str, bytes]:
+def _graph_files(
+    lines: dict[str, list[bytes]], asserted: list[bytes], merged: list[bytes]
+) -> dict[str, bytes]:
     """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged,
     made of the sorted lines of each graph."""
     return {
         "calcinosis-kg.nq": join_lines(_dataset_lines(lines)),
         "asserted.ttl": turtle_of_lines(asserted),
         "inferred.ttl": turtle_of_lines(lines["inferred"]),
-        "merged.nt": join_lines(merge_lines(asserted, lines["inferred"])),
+        "merged.nt": join_lines(merged),
     }
 
 
@@ -241,20 +241,21 @@ def _sssom(store: ox.Store, shapes: Graph) -> bytes:
     return to_sssom(store_mappings(store, parts, prefixes), prefixes)
 
 
-def _void(store: ox.Store, lines: dict[str, list[bytes]]) -> bytes:
+def _void(store: ox.Store, lines: dict[str, list[bytes]], merged: int) -> bytes:
     """The VoID/DCAT description of the graphs of the release (``void.ttl``), counted in
-    ``store`` (which holds them all but the shapes) and in a store of the shapes."""
+    ``store`` (which holds them all but the shapes, ``merged`` triples together) and in a store
+    of the shapes."""
     from .describe import describe_counts, store_counts
 
-    by_size = sorted((name for name in lines if name != "shapes"), key=lambda name: -len(lines[name]))
-    held = [str(GRAPHS[name]) for name in by_size]  # largest first, see store_counts
-    per_graph = {name: store_counts(store, [str(GRAPHS[name])]) for name in by_size}
+    held = [name for name in lines if name != "shapes"]
+    per_graph = {name: store_counts(store, [str(GRAPHS[name])]) for name in held}
     of_shapes = ox.Store()
     of_shapes.load(
         join_lines(lines["shapes"]), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPHS["shapes"])
     )
     per_graph["shapes"] = store_counts(of_shapes, [str(GRAPHS["shapes"])])
-    return to_bytes(describe_counts(store_counts(store, held), per_graph), "turtle")
+    total = store_counts(store, [str(GRAPHS[name]) for name in held], triples=merged)
+    return to_bytes(describe_counts(total, per_graph), "turtle")
 
 
 def _quiet(_: str) -> None:
