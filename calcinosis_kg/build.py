@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,27 +141,30 @@ def _build(
     result.errors = reasoning.errors
     clock.start("check")
     result.quality = quality_failures(store)
-    clock.start("validate")
-    conforms, report_graph, report_text = validate(store, shapes, engine="oxigraph")
-    result.findings = findings(report_graph)
+    clock.start("validate")  # the graph files are made while Oxigraph validates, on another core
+    with ThreadPoolExecutor(2) as pool:
+        checked = pool.submit(validate, store, shapes, engine="oxigraph")
+        mappings = pool.submit(_sssom, store, shapes)
+        lines = _graph_lines(store, shapes_quads)
+        asserted = merge_lines(*(lines[name] for name in PARTS if name in lines))
+        merged = merge_lines(asserted, lines["inferred"])
+        graph_files = {**_graph_files(lines, asserted, merged), "void.ttl": _void(store, lines, len(merged))}
+        conforms, report_graph, report_text = checked.result()
+        result.findings = findings(report_graph)
+        if result.ok:  # a failed build may map to prefixes it does not declare: no SSSOM then
+            graph_files["mappings.sssom.tsv"] = mappings.result()
+    result.counts = {"asserted": len(asserted), "inferred": len(lines["inferred"])}
     docs_files: dict[str, bytes] = previous or {}
     if documentation is not None and result.ok:
         clock.start("docs")
         docs_files = documentation.files()
     clock.start("write")
-    lines = _graph_lines(store, shapes_quads)
-    asserted = merge_lines(*(lines[name] for name in PARTS if name in lines))
-    result.counts = {"asserted": len(asserted), "inferred": len(lines["inferred"])}
     outputs = {
         "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),
         "validation-report.txt": report_text.encode("utf-8"),
+        **(graph_files if result.ok else {}),
+        **(docs_files if result.ok else {}),
     }
-    if result.ok:
-        merged = merge_lines(asserted, lines["inferred"])
-        outputs.update(_graph_files(lines, asserted, merged))
-        outputs["mappings.sssom.tsv"] = _sssom(store, shapes)
-        outputs["void.ttl"] = _void(store, lines, len(merged))
-        outputs.update(docs_files)
     result.counts["violations"] = len(result.violations)
     result.counts["warnings"] = sum(f.severity == "Warning" for f in result.findings)
     info = {
