@@ -1,5 +1,18 @@
-"""SHACL validation on Oxigraph: each constraint of a shape is one SPARQL query that returns the
-focus nodes (and value nodes) that break it, for all the focus nodes at once.
+"""SHACL validation on Oxigraph: a few SPARQL queries per set of focus nodes find the focus
+nodes (and value nodes) that break the shapes' constraints, for all the focus nodes at once.
+
+The constraints of all the shapes with the same focus nodes run together:
+
+- one query for the value tests: a branch of a ``UNION`` per path scans it for the values that
+  fail one of its tests (a flag per test tells which) before they meet the focus nodes; a
+  ``sh:class`` test is a branch of its own (``MINUS`` the instances of the class);
+- one query for the counts (``sh:minCount``, ``sh:maxCount`` and the qualified counts): the
+  distinct values of every counted path, grouped by node with the focus nodes as one more
+  branch, the bounds told apart in Python;
+- a query per ``sh:uniqueLang``.
+
+A ``sh:pattern`` is first matched on the values along its path of any node: the focus nodes are
+looked for only if one of them breaks it.
 
 The engine runs the part of SHACL the project's shapes use: the Core targets and SPARQL-based
 targets (``sh:select``), predicate, inverse, alternative, sequence and repeated paths, and the
@@ -11,16 +24,18 @@ pyshacl (``validate(..., engine="pyshacl")``) for those. ``sh:pattern`` is check
 >>> from rdflib import Graph
 >>> shapes = Graph().parse(data='''
 ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
-...     <urn:shape> sh:targetNode <urn:a> ; sh:path <urn:p> ; sh:minCount 2 .''', format="turtle")
+...     <urn:shape> sh:targetNode <urn:a> ; sh:path <urn:p> ; sh:minCount 2 ; sh:datatype sh:x .
+... ''', format="turtle")
 >>> store = ox.Store()
 >>> store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("1")))
->>> [(r.focus.value, r.component.fragment) for r in check(store, shapes)]
-[('urn:a', 'MinCountConstraintComponent')]
+>>> sorted((r.focus.value, r.component.fragment) for r in check(store, shapes))
+[('urn:a', 'DatatypeConstraintComponent'), ('urn:a', 'MinCountConstraintComponent')]
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
@@ -71,12 +86,13 @@ VALUE_TESTS = {
     SH.minExclusive: ("MinExclusive", lambda s, o: f"COALESCE(?value > {o.n3()}, false)"),
     SH.maxExclusive: ("MaxExclusive", lambda s, o: f"COALESCE(?value < {o.n3()}, false)"),
 }
-#: Components that count the value nodes of a focus node: parameter -> (component, HAVING test).
+#: Components that count the value nodes of a focus node: parameter -> (component, whether the
+#: parameter is the least count; it is the greatest otherwise).
 COUNTS = {
-    SH.minCount: ("MinCount", "COUNT(DISTINCT ?value) < {}"),
-    SH.maxCount: ("MaxCount", "COUNT(DISTINCT ?value) > {}"),
-    SH.qualifiedMinCount: ("QualifiedMinCount", "COUNT(DISTINCT ?value) < {}"),
-    SH.qualifiedMaxCount: ("QualifiedMaxCount", "COUNT(DISTINCT ?value) > {}"),
+    SH.minCount: ("MinCount", True),
+    SH.maxCount: ("MaxCount", False),
+    SH.qualifiedMinCount: ("QualifiedMinCount", True),
+    SH.qualifiedMaxCount: ("QualifiedMaxCount", False),
 }
 _TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target}
 _ALLOWED = {
@@ -111,13 +127,45 @@ class Result:
 
 
 @dataclass(frozen=True)
-class _Check:
-    """One query of one constraint; ``pattern`` (sh:pattern) filters its value rows in Python."""
+class _Test:
+    """A test of each value node ``?value`` of a focus node along ``path`` (a SPARQL path; None:
+    the focus node itself): ``passes``, a SPARQL expression true when it passes (``isIRI(?value)``),
+    or ``instance_of``, the class it must be an instance of, or ``pattern``, matched in Python."""
 
     shape: URIRef | BNode
     component: URIRef
-    query: str
+    path: str | None
+    passes: str | None = None
+    instance_of: str | None = None
     pattern: re.Pattern | None = None
+    repeats: bool = False  # the path has a repeated step (sh:zeroOrMorePath, ...)
+
+
+@dataclass(frozen=True)
+class _Count:
+    """A bound on the number of distinct values along ``path`` (those for which the SPARQL
+    expression ``qualifier`` is true, if any), e.g. at least 1 ``ckg:status``."""
+
+    shape: URIRef | BNode
+    component: URIRef
+    path: str
+    qualifier: str | None
+    bound: int
+    least: bool
+
+    def broken(self, count: int) -> bool:
+        return count < self.bound if self.least else count > self.bound
+
+
+@dataclass(frozen=True)
+class _UniqueLang:
+    """sh:uniqueLang: at most one value along ``path`` per language tag."""
+
+    shape: URIRef | BNode
+    path: str
+
+
+_Constraint = _Test | _Count | _UniqueLang
 
 
 def check(store: ox.Store, shapes: Graph, graphs: list[ox.NamedNode] | None = None) -> list[Result]:
@@ -125,13 +173,39 @@ def check(store: ox.Store, shapes: Graph, graphs: list[ox.NamedNode] | None = No
     against ``shapes``, sorted; none when it conforms."""
     prefixes = _prefixes(shapes)
     scope = {"default_graph": graphs} if graphs is not None else {"use_default_graph_as_union": True}
-    results = set()
-    for found in _checks(shapes):
-        for row in cast(ox.QuerySolutions, store.query(found.query, prefixes=prefixes, **scope)):
-            value = row["value"]
-            if found.pattern is not None and not _breaks(found.pattern, value):
-                continue
-            results.add(Result(found.shape, row["this"], found.component, value))
+
+    def rows(query: str) -> ox.QuerySolutions:
+        return cast(ox.QuerySolutions, store.query(query, prefixes=prefixes, **scope))
+
+    values: dict[str, set] = {}
+
+    def may_break(test: _Test) -> bool:
+        """Whether a value along the path of a sh:pattern test, of any node, breaks it: only then
+        are the focus nodes looked for (a scan of the path, not a join with the focus nodes)."""
+        if test.pattern is None or test.path is None or test.repeats:
+            return True
+        if test.path not in values:
+            found = rows(f"SELECT ?value WHERE {{ ?this {test.path} ?value }}")
+            values[test.path] = {row[0] for row in found}
+        return any(_breaks(test.pattern, value) for value in values[test.path])
+
+    results: set[Result] = set()
+    for focus, constraints in _plan(shapes).items():
+        branches = _branches([c for c in constraints if isinstance(c, _Test) and may_break(c)])
+        if branches:
+            for row in rows(_tests_query(focus, branches)):
+                for test, flag in branches[int(row["branch"].value)]:
+                    if _fails(test, row, flag):
+                        results.add(Result(test.shape, row["this"], test.component, row["value"]))
+        counted = _counted([c for c in constraints if isinstance(c, _Count)])
+        if counted:
+            for row in rows(_counts_query(focus, counted)):
+                for index, counts in enumerate(counted.values()):
+                    for count in (c for c in counts if c.broken(int(row[f"n{index}"].value))):
+                        results.add(Result(count.shape, row["this"], count.component))
+        for unique in (c for c in constraints if isinstance(c, _UniqueLang)):
+            for row in rows(_unique_lang_query(focus, unique.path)):
+                results.add(Result(unique.shape, row["this"], SH.UniqueLangConstraintComponent))
     return sorted(results, key=lambda r: (str(r.shape), str(r.focus), str(r.component), str(r.value)))
 
 
@@ -139,58 +213,167 @@ def _breaks(pattern: re.Pattern, value) -> bool:
     return isinstance(value, ox.BlankNode) or not pattern.search(value.value)
 
 
-def _checks(shapes: Graph) -> Iterator[_Check]:
+def _fails(test: _Test, row: ox.QuerySolution, flag: str | None) -> bool:
+    """Whether the value node of ``row`` fails ``test``: its ``flag`` column is true, or a class
+    test found it, or it does not match the pattern."""
+    if test.pattern is not None:
+        return _breaks(test.pattern, row["value"])
+    if flag is None:
+        return True
+    found = row[flag]
+    return found is not None and found.value == "true"
+
+
+_Branch = list[tuple[_Test, str | None]]
+
+
+def _branches(tests: list[_Test]) -> list[_Branch]:
+    """The branches of the query of ``tests``: the tests of a path together (one scan of it),
+    each with the column of its failure flag; a class test alone, without a flag.
+
+    >>> iri = _Test(URIRef("urn:s"), SH.NodeKindConstraintComponent, "<urn:p>", "isIRI(?value)")
+    >>> short = _Test(URIRef("urn:s"), SH.MaxLengthConstraintComponent, "<urn:p>", "STRLEN(STR(?value)) <= 9")
+    >>> [[(test.component.fragment, flag) for test, flag in branch] for branch in _branches([iri, short])]
+    [[('NodeKindConstraintComponent', 'f0_0'), ('MaxLengthConstraintComponent', 'f0_1')]]
+    """
+    by_path: dict[str | None, list[_Test]] = defaultdict(list)
+    alone: list[_Test] = []
+    for test in tests:
+        (alone if test.instance_of is not None else by_path[test.path]).append(test)
+    grouped = [*by_path.values(), *([test] for test in alone)]
+    return [
+        [(test, None if test.passes is None else f"f{index}_{k}") for k, test in enumerate(branch)]
+        for index, branch in enumerate(grouped)
+    ]
+
+
+def _tests_query(focus: str, branches: list[_Branch]) -> str:
+    """One query for all the value tests on the same focus nodes: each branch scans a path for
+    the value nodes that may fail its tests (``?branch`` is its index); those then meet the focus
+    nodes (written after the branches: Oxigraph is several times faster so).
+
+    >>> iri = _Test(URIRef("urn:s"), SH.NodeKindConstraintComponent, "<urn:p>", "isIRI(?value)")
+    >>> print(_tests_query("{ ?this a <urn:C> }", _branches([iri])))
+    SELECT * WHERE { { { { { ?this <urn:p> ?value FILTER(!(isIRI(?value))) } \
+BIND(!(isIRI(?value)) AS ?f0_0) BIND(0 AS ?branch) } } { ?this a <urn:C> } } }
+    """
+    on_paths: list[str] = []
+    on_focus: list[str] = []
+    for index, branch in enumerate(branches):
+        test = branch[0][0]
+        values = f"{focus} BIND(?this AS ?value)" if test.path is None else f"?this {test.path} ?value"
+        if test.instance_of is not None:  # the instances of the class at once, not a search per value
+            found = f"{{ {values} MINUS {{ ?value a/<{RDFS.subClassOf}>* {test.instance_of} }} }}"
+        else:
+            failing = {flag: f"!({test.passes})" for test, flag in branch if flag is not None}
+            patterned = any(test.pattern for test, _ in branch)  # Python matches every value
+            keep = "" if patterned else f" FILTER({' || '.join(failing.values())})"
+            flags = "".join(f" BIND({fails} AS ?{flag})" for flag, fails in failing.items())
+            found = f"{{ {values}{keep} }}{flags}"
+        (on_focus if test.path is None else on_paths).append(f"{{ {found} BIND({index} AS ?branch) }}")
+    parts = [f"{{ {{ {' UNION '.join(on_paths)} }} {focus} }}"] if on_paths else []
+    return f"SELECT * WHERE {{ {' UNION '.join([*parts, *on_focus])} }}"
+
+
+def _counted(counts: list[_Count]) -> dict[tuple[str, str | None], list[_Count]]:
+    """The count constraints by the ``(path, qualifier)`` whose values they count."""
+    counted = defaultdict(list)
+    for count in counts:
+        counted[count.path, count.qualifier].append(count)
+    return dict(counted)
+
+
+def _counts_query(focus: str, counted: dict[tuple[str, str | None], list[_Count]]) -> str:
+    """One query that counts, for each focus node, its distinct values along every ``(path,
+    qualifier)`` of ``counted`` (``?n<index>``, from the values ``?v<index>`` of a branch), and
+    keeps the focus nodes that break a bound. The focus nodes are one more branch of the union
+    that is grouped (``?focused``), not a join.
+
+    >>> least = _Count(URIRef("urn:s"), SH.MinCountConstraintComponent, "<urn:p>", None, 1, True)
+    >>> most = _Count(URIRef("urn:s"), SH.MaxCountConstraintComponent, "<urn:p>", None, 1, False)
+    >>> print(_counts_query("{ ?this a <urn:C> }", {("<urn:p>", None): [least, most]}))
+    SELECT * WHERE { { SELECT ?this (COUNT(?focus) AS ?focused) (COUNT(DISTINCT ?v0) AS ?n0) \
+WHERE { { { ?this a <urn:C> } BIND(true AS ?focus) } UNION { ?this <urn:p> ?value BIND(?value AS ?v0) } } \
+GROUP BY ?this } FILTER(?focused > 0 && (?n0 < 1 || ?n0 > 1)) }
+    """
+    branches, aggregates = "", ""
+    for index, (path, qualifier) in enumerate(counted):
+        values = f"?this {path} ?value" + ("" if qualifier is None else f" FILTER({qualifier})")
+        branches += f" UNION {{ {values} BIND(?value AS ?v{index}) }}"
+        aggregates += f" (COUNT(DISTINCT ?v{index}) AS ?n{index})"
+    broken = " || ".join(
+        f"?n{index} {'<' if count.least else '>'} {count.bound}"
+        for index, counts in enumerate(counted.values())
+        for count in counts
+    )
+    counting = (
+        f"SELECT ?this (COUNT(?focus) AS ?focused){aggregates}"
+        f" WHERE {{ {{ {focus} BIND(true AS ?focus) }}{branches} }} GROUP BY ?this"
+    )
+    return f"SELECT * WHERE {{ {{ {counting} }} FILTER(?focused > 0 && ({broken})) }}"
+
+
+def _unique_lang_query(focus: str, path: str) -> str:
+    """The (focus node, language) pairs of more than one value along ``path``, grouped on the
+    path alone and then joined with the focus nodes."""
+    return (
+        f"SELECT ?this ?lang WHERE {{ {{ SELECT ?this ?lang WHERE {{ ?this {path} ?value"
+        " BIND(LCASE(LANG(?value)) AS ?lang) FILTER(?lang != '') }"
+        f" GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?value) > 1) }} {focus} }}"
+    )
+
+
+def _plan(shapes: Graph) -> dict[str, list[_Constraint]]:
+    """The constraints of the active shapes, by the subquery of their focus nodes (see _focus)."""
     declared = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
-    targeted = {shape for p in _TARGETS for shape in shapes.subjects(p, None)} | _implicit_targets(shapes)
+    implicit = _implicit_targets(shapes)
+    targeted = {shape for p in _TARGETS for shape in shapes.subjects(p, None)} | implicit
     for shape in sorted(declared | targeted | set(shapes.subjects(SH.path, None)), key=str):
         _refuse_unsupported(shapes, shape)
+    plan: dict[str, list[_Constraint]] = defaultdict(list)
     for shape in sorted(targeted, key=str):
         if shapes.value(shape, SH.deactivated) == Literal(True):
             continue
-        focus = _focus(shapes, shape)
-        yield from _constraints(shapes, shape, focus)
-        for member in shapes.objects(shape, SH.property):
+        found = plan[_focus(shapes, shape, shape in implicit)]
+        found += _constraints(shapes, shape)
+        for member in sorted(shapes.objects(shape, SH.property), key=str):
             if shapes.value(member, SH.deactivated) != Literal(True):
-                yield from _constraints(shapes, member, focus)
+                found += _constraints(shapes, member)
+    return dict(plan)
 
 
-def _constraints(shapes: Graph, shape, focus: str) -> Iterator[_Check]:
-    """The queries of the constraints of ``shape`` (a node shape if it has no sh:path) on the
-    focus nodes that ``focus`` binds to ``?this``."""
+def _constraints(shapes: Graph, shape) -> Iterator[_Constraint]:
+    """The constraints of ``shape`` (a node shape if it has no sh:path)."""
     path = shapes.value(shape, SH.path)
-    values = (
-        f"{focus} BIND(?this AS ?value)"
-        if path is None
-        else f"{focus} ?this {path_text(shapes, path)} ?value"
-    )
+    text = None if path is None else path_text(shapes, path)
     for parameter, (name, test) in VALUE_TESTS.items():
         for argument in shapes.objects(shape, parameter):
-            if parameter == SH["class"]:  # the instances of the class at once, not a search per value
-                breaking = f"MINUS {{ ?value a/<{RDFS.subClassOf}>* {argument.n3()} }}"
+            if parameter == SH["class"]:
+                yield _Test(shape, SH[name + "ConstraintComponent"], text, instance_of=argument.n3())
             else:
-                breaking = f"FILTER(!({test(shapes, argument)}))"
-            query = f"SELECT DISTINCT ?this ?value WHERE {{ {values} {breaking} }}"
-            yield _Check(shape, SH[name + "ConstraintComponent"], query)
+                yield _Test(shape, SH[name + "ConstraintComponent"], text, test(shapes, argument))
     for argument in shapes.objects(shape, SH.pattern):
         flags = sum(_FLAGS[f] for f in str(shapes.value(shape, SH.flags) or ""))
-        query = f"SELECT DISTINCT ?this ?value WHERE {{ {values} }}"
-        yield _Check(shape, SH.PatternConstraintComponent, query, re.compile(str(argument), flags))
-    if path is None:
+        pattern = re.compile(str(argument), flags)
+        repeats = _repeats(shapes, path)
+        yield _Test(shape, SH.PatternConstraintComponent, text, pattern=pattern, repeats=repeats)
+    if text is None:
         return
     qualified = shapes.value(shape, SH.qualifiedValueShape)
-    for parameter, (name, condition) in COUNTS.items():
+    for parameter, (name, least) in COUNTS.items():
         for argument in shapes.objects(shape, parameter):
-            wanted = f"FILTER({_conforms(shapes, qualified)})" if name.startswith("Qualified") else ""
-            optional = f"OPTIONAL {{ ?this {path_text(shapes, path)} ?value {wanted} }}"
-            having = condition.format(int(str(argument)))
-            query = f"SELECT ?this WHERE {{ {focus} {optional} }} GROUP BY ?this HAVING ({having})"
-            yield _Check(shape, SH[name + "ConstraintComponent"], query)
+            qualifier = _conforms(shapes, qualified) if name.startswith("Qualified") else None
+            yield _Count(shape, SH[name + "ConstraintComponent"], text, qualifier, int(str(argument)), least)
     if shapes.value(shape, SH.uniqueLang) == Literal(True):
-        query = (
-            f"SELECT ?this ?lang WHERE {{ {values} BIND(LCASE(LANG(?value)) AS ?lang) FILTER(?lang != '') }}"
-            " GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?value) > 1)"
-        )
-        yield _Check(shape, SH.UniqueLangConstraintComponent, query)
+        yield _UniqueLang(shape, text)
+
+
+def _repeats(shapes: Graph, path) -> bool:
+    """Whether a SHACL path has a repeated step, whose values could be every node of the graph."""
+    if path is None or isinstance(path, URIRef):
+        return False
+    repeated = {SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
+    return any(p in repeated or _repeats(shapes, o) for p, o in shapes.predicate_objects(path))
 
 
 def _conforms(shapes: Graph, shape) -> str:
@@ -204,23 +387,24 @@ def _conforms(shapes: Graph, shape) -> str:
     return " && ".join(f"({t})" for t in tests) or "true"
 
 
-def _focus(shapes: Graph, shape) -> str:
-    """A subquery that binds ``?this`` to each focus node of ``shape``, once."""
-    parts = [f"{{ ?this a/<{RDFS.subClassOf}>* {c.n3()} }}" for c in _classes(shapes, shape)]
-    parts += [f"{{ VALUES ?this {{ {node.n3()} }} }}" for node in shapes.objects(shape, SH.targetNode)]
-    parts += [f"{{ ?this {p.n3()} ?object }}" for p in shapes.objects(shape, SH.targetSubjectsOf)]
-    parts += [f"{{ ?subject {p.n3()} ?this }}" for p in shapes.objects(shape, SH.targetObjectsOf)]
-    for target in shapes.objects(shape, SH.target):
+def _focus(shapes: Graph, shape, is_class: bool) -> str:
+    """A subquery that binds ``?this`` to each focus node of ``shape`` (and to the instances of
+    ``shape`` itself if it ``is_class``), once."""
+
+    def targets(parameter) -> list:  # sorted, so that shapes with the same targets share their queries
+        return sorted(shapes.objects(shape, parameter), key=str)
+
+    classes = [*targets(SH.targetClass), *([shape] if is_class else [])]
+    parts = [f"{{ ?this a/<{RDFS.subClassOf}>* {c.n3()} }}" for c in classes]
+    parts += [f"{{ VALUES ?this {{ {node.n3()} }} }}" for node in targets(SH.targetNode)]
+    parts += [f"{{ ?this {p.n3()} ?object }}" for p in targets(SH.targetSubjectsOf)]
+    parts += [f"{{ ?subject {p.n3()} ?this }}" for p in targets(SH.targetObjectsOf)]
+    for target in targets(SH.target):
         select = shapes.value(target, SH.select)
         if select is None:
             raise ValueError(f"the target {target.n3()} of {shape.n3()} is not a SPARQL target (sh:select)")
         parts.append(f"{{ {select} }}")
     return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(parts)} }} }}"
-
-
-def _classes(shapes: Graph, shape) -> list:
-    implicit = [shape] if shape in _implicit_targets(shapes) else []
-    return [*shapes.objects(shape, SH.targetClass), *implicit]
 
 
 def _implicit_targets(shapes: Graph) -> set:
