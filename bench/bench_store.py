@@ -1,34 +1,47 @@
 """Benchmark: load time into Oxigraph (Graph Store Protocol) and query latency of ``serve``.
 
-Loopback only, bounded request counts, stops its servers by itself. Run from the checkout:
-``python bench/bench_store.py [--release DIR] [--requests 200]``.
+Loopback only, bounded runs (4 s per level and kind), stops its servers by itself. The latencies are
+measured by ``wrk`` (Debian package ``wrk``). Run from the checkout:
+``python bench/bench_store.py [--release DIR]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-import httpx
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import OxigraphServer, free_port, stop, wait_until_up
 
 from calcinosis_kg.artifacts import ensure_release
+from calcinosis_kg.namespaces import BASE
 from calcinosis_kg.store import Loader, endpoints, targets
 
-QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ENTITIES = BASE + "entity/"
+
+SORTED = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?s ?label WHERE {{ ?s rdfs:label ?label }} ORDER BY ?label LIMIT 50 OFFSET {offset}"""
-#: the two kinds of request measured: one query asked again and again (answered from the
-#: answers the endpoint keeps), and a different query each time (each run by a worker)
-KINDS = {"same": lambda i: QUERY.format(offset=0), "distinct": lambda i: QUERY.format(offset=i)}
+ENTITY = "SELECT ?p ?o WHERE {{ <{entity}> ?p ?o }} LIMIT {limit}"
+#: the kinds of request measured: one query asked again and again (answered from the answers
+#: the endpoint keeps); a small query, different each time (one entity's statements, each run by
+#: a worker); a heavier one, different each time (a page of all labels in order)
+KINDS = {
+    "same": lambda i, entities: SORTED.format(offset=0),
+    "distinct small": lambda i, entities: ENTITY.format(entity=entities[i % len(entities)], limit=1000 + i),
+    "distinct sorted": lambda i, entities: SORTED.format(offset=i),
+}
+#: requests prepared per level for wrk: more than it sends in the time given
+PER_LEVEL = 20_000
+SECONDS = 4
+LATENCY = re.compile(r"^\s+(50|99)%\s+([0-9.]+)(us|ms|s)$", re.M)
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
 def bench_load(release: Path, runs: int = 3) -> list[float]:
@@ -42,11 +55,18 @@ def bench_load(release: Path, runs: int = 3) -> list[float]:
             server.stop()
 
 
-def bench_serve(
-    release: Path, levels: list[int], requests: int
-) -> dict[tuple[str, int], tuple[list[float], int]]:
-    """Latencies of ``requests`` small queries at each level of concurrency, and how many were
-    turned away (503 busy, 504 past the time limit while waiting)."""
+def bench_serve(release: Path, levels: list[int]) -> dict[tuple[str, int], tuple[float, float, int, int]]:
+    """p50 and p99 (ms), requests answered and turned away (503 busy, 504 past the time limit
+    while waiting) at each level of concurrency, measured by wrk (a C client on its own thread,
+    so that the client takes little of the machine's time from the server)."""
+    entities = sorted(
+        {
+            str(s)
+            for g in targets(release=release).values()
+            for s in g.subjects()
+            if str(s).startswith(ENTITIES)
+        }
+    )
     port = free_port()
     process = subprocess.Popen(
         [
@@ -65,54 +85,80 @@ def bench_serve(
             str(release),
         ]
     )
-    url = f"http://127.0.0.1:{port}/sparql"
+    url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/", process)
+        wait_until_up(f"{url}/", process)
         results = {}
         asked = 0  # distinct queries are never asked twice, across levels too
-        for kind, text in KINDS.items():
-            for clients in levels:
-                limits = httpx.Limits(max_connections=clients)
-                with httpx.Client(trust_env=False, limits=limits, timeout=60) as client:
-
-                    def one(i: int, client=client, text=text):
-                        started = time.perf_counter()
-                        response = client.get(url, params={"query": text(i)})
-                        if response.status_code not in (503, 504):
-                            response.raise_for_status()
-                        return time.perf_counter() - started, response.status_code != 200
-
-                    with ThreadPoolExecutor(clients) as pool:
-                        list(pool.map(one, range(asked, asked + clients)))  # warm up
-                        answers = list(pool.map(one, range(asked + clients, asked + clients + requests)))
-                    asked += clients + requests
-                results[kind, clients] = ([t for t, busy in answers if not busy], sum(b for _, b in answers))
+        with tempfile.TemporaryDirectory() as folder:
+            for kind, text in KINDS.items():
+                for clients in levels:
+                    script = Path(folder) / f"requests-{asked}.lua"
+                    paths = (
+                        f"/sparql?{urlencode({'query': text(i, entities)})}"
+                        for i in range(asked, asked + PER_LEVEL)
+                    )
+                    script.write_text(_lua(paths), encoding="utf-8")
+                    asked += PER_LEVEL
+                    _wrk(url, script, clients, 1)  # warm up
+                    results[kind, clients] = _wrk(url, script, clients, SECONDS)
         return results
     finally:
         stop(process)
 
 
+def _lua(paths) -> str:
+    """A wrk script that sends each of ``paths`` once, in turn (wrk runs it on one thread)."""
+    listed = ",\n".join(f'"{path}"' for path in paths)
+    return (
+        f"local paths = {{\n{listed}\n}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i], {Accept = "application/sparql-results+json"})\nend\n'
+    )
+
+
+def _wrk(url: str, script: Path, clients: int, seconds: int) -> tuple[float, float, int, int]:
+    done = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{clients}",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = {share: float(value) * UNITS[unit] for share, value, unit in LATENCY.findall(done.stdout)}
+    answered = int(re.search(r"(\d+) requests in", done.stdout).group(1))
+    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    return found["50"], found["99"], answered, int(refused.group(1)) if refused else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--release", type=Path, help="release folder (default: the current build)")
-    parser.add_argument("--requests", type=int, default=200, help="requests per concurrency level")
     args = parser.parse_args()
     if not shutil.which("oxigraph", path=str(Path(sys.executable).parent)):
         sys.exit("the oxigraph server is not installed (pip install oxigraph)")
     release = args.release or ensure_release()
     triples = sum(len(g) for g in targets(release=release).values())
     loads = bench_load(release)
-    print(f"{'measure':<44} {'p50':>10} {'p99':>10}")
+    print(f"{'measure':<52} {'p50':>10} {'p99':>10}")
     print(
-        f"{f'load into Oxigraph, {triples} triples (GSP)':<44} {statistics.median(loads) * 1000:>8.0f}ms "
+        f"{f'load into Oxigraph, {triples} triples (GSP)':<52} {statistics.median(loads) * 1000:>8.0f}ms "
         f"{max(loads) * 1000:>8.0f}ms"
     )
-    for (kind, clients), (times, refused) in bench_serve(release, [1, 8, 32, 64], args.requests).items():
-        p99 = sorted(times)[max(0, int(len(times) * 0.99) - 1)]
-        label = f"serve {kind} query, {clients} client(s), n={len(times)}"
-        print(
-            f"{label:<44} {statistics.median(times) * 1000:>8.1f}ms {p99 * 1000:>8.1f}ms  refused: {refused}"
-        )
+    if not shutil.which("wrk"):
+        sys.exit("the serve figures need wrk, the HTTP benchmarking client (apt-get install wrk)")
+    for (kind, clients), (p50, p99, answered, refused) in bench_serve(release, [1, 8, 32, 64]).items():
+        label = f"serve {kind} query, {clients} client(s), n={answered}"
+        print(f"{label:<52} {p50:>8.1f}ms {p99:>8.1f}ms  refused: {refused}")
 
 
 if __name__ == "__main__":

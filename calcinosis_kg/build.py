@@ -148,9 +148,11 @@ def _build(
         lines = _graph_lines(store, shapes_quads)
         asserted = merge_lines(*(lines[name] for name in PARTS if name in lines))
         merged = merge_lines(asserted, lines["inferred"])
-        graph_files = {**_graph_files(lines, asserted, merged), "void.ttl": _void(store, lines, len(merged))}
+        void = pool.submit(_void, store, lines, len(merged))
+        graph_files = _graph_files(lines, asserted, merged)
         conforms, report_graph, report_text = checked.result()
         result.findings = findings(report_graph)
+        graph_files["void.ttl"] = void.result()
         if result.ok:  # a failed build may map to prefixes it does not declare: no SSSOM then
             graph_files["mappings.sssom.tsv"] = mappings.result()
     result.counts = {"asserted": len(asserted), "inferred": len(lines["inferred"])}
@@ -199,7 +201,7 @@ def build_dataset(*data: str | Path, reasoner: str = "rules") -> tuple[bytes, Re
     """The reasoned dataset as N-Quads (named graphs, the shapes too), without validation or files."""
     reasoning = reasoned_store(*data, reasoner=reasoner)
     lines = _graph_lines(reasoning.store, parse_quads(shapes_file()))
-    return join_lines(_dataset_lines(lines)), reasoning
+    return _dataset(lines), reasoning
 
 
 def _graph_lines(store: ox.Store, shapes: list[ox.Quad]) -> dict[str, list[bytes]]:
@@ -219,17 +221,19 @@ def _dump(store: ox.Store, graph: ox.NamedNode) -> bytes:
     return written
 
 
-def _dataset_lines(lines: dict[str, list[bytes]]) -> list[bytes]:
-    return merge_lines(*(in_graph(found, GRAPHS[name]) for name, found in lines.items()))
+def _dataset(lines: dict[str, list[bytes]]) -> bytes:
+    """The N-Quads of every graph, graph by graph in the order of their IRIs."""
+    names = sorted(lines, key=lambda name: str(GRAPHS[name]))
+    return b"".join(in_graph(join_lines(lines[name]), GRAPHS[name]) for name in names)
 
 
 def _graph_files(
     lines: dict[str, list[bytes]], asserted: list[bytes], merged: list[bytes]
 ) -> dict[str, bytes]:
-    """The dataset (N-Quads, named graphs), the asserted and inferred graphs, and both merged,
+    """The dataset (N-Quads, graph by graph), the asserted and inferred graphs, and both merged,
     made of the sorted lines of each graph."""
     return {
-        "calcinosis-kg.nq": join_lines(_dataset_lines(lines)),
+        "calcinosis-kg.nq": _dataset(lines),
         "asserted.ttl": turtle_of_lines(asserted),
         "inferred.ttl": turtle_of_lines(lines["inferred"]),
         "merged.nt": join_lines(merged),

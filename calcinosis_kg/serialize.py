@@ -126,15 +126,14 @@ def sorted_lines(found: Iterable, fmt: str = "nt") -> list[bytes]:
     return sorted(set(_serialize(found, FORMATS[fmt]).splitlines()) - {b""})
 
 
-def in_graph(lines: list[bytes], name: str) -> list[bytes]:
-    """N-Triples lines as the N-Quads lines of the graph ``name``: its IRI goes before the final
-    dot. Lines in byte order stay in byte order.
+def in_graph(text: bytes, name: str) -> bytes:
+    r"""N-Triples text as the N-Quads text of the graph ``name``: its IRI goes before the final
+    dot of each line (the only `` .`` before a line break: N-Triples escapes line breaks).
 
-    >>> in_graph([b'<urn:a> <urn:p> "1" .'], "urn:g")
-    [b'<urn:a> <urn:p> "1" <urn:g> .']
+    >>> in_graph(b'<urn:a> <urn:p> "1 .\\n" .\n', "urn:g")
+    b'<urn:a> <urn:p> "1 .\\n" <urn:g> .\n'
     """
-    suffix = b"<" + name.encode() + b"> ."
-    return [line[:-1] + suffix for line in lines]
+    return text.replace(b" .\n", b" <" + name.encode() + b"> .\n")
 
 
 def merge_lines(*runs: list[bytes]) -> list[bytes]:
