@@ -180,24 +180,33 @@ _STOPPED = (
 )
 
 
-def _load(urls, user, password, graphs, timeout):
-    from ..store import Loader
+def _load(urls, user, password, graph, release, timeout):
+    from ..store import Loader, targets
 
+    graphs = targets(graph, release)
     with Loader(urls, user, password, timeout=timeout) as loader:
         return loader.load(graphs)
 
 
 def run_load(args: argparse.Namespace) -> int:
     from ..sandbox import run_within
-    from ..store import endpoints, password_from_env, targets
+    from ..store import endpoints, password_from_env
 
     urls = endpoints(args.store, args.endpoint, args.gsp_url, args.query_url, args.update_url, args.auth)
     if args.no_update:
         urls = type(urls)(urls.gsp, urls.query, None, urls.auth)
     password = password_from_env(args.password_env)
-    graphs = targets(args.graph, args.release)
-    report = run_within(
-        args.timeout, _load, urls, args.user, password, graphs, args.timeout, what="the load", hint=_STOPPED
+    report = run_within(  # the limit covers reading the release too
+        args.timeout,
+        _load,
+        urls,
+        args.user,
+        password,
+        args.graph,
+        args.release,
+        args.timeout,
+        what="the load",
+        hint=_STOPPED,
     )
     for graph, count in report.triples.items():
         print(f"{count:>8}  <{graph}>")
