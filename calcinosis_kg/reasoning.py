@@ -134,7 +134,7 @@ def reason_in(
         owlrl_closure, errors = _owlrl_closure(graph)
         closure = _oxigraph_triples(owlrl_closure)
     # generalized triples (owlrl gives literals as subjects) are noise, and no store holds them
-    store.bulk_extend(ox.Quad(*t, into) for t in closure if not isinstance(t[0], ox.Literal))
+    store.bulk_extend(ox.Quad(s, p, o, into) for s, p, o in closure if not isinstance(s, ox.Literal))
     store.update(_CLEAN.format(into=into, graphs=", ".join(map(str, graphs))))
     if errors is None:  # only owlrl checks consistency itself
         errors = _contradictions(store, [*graphs, into])
@@ -236,7 +236,7 @@ def _contradictions(store: ox.Store, graphs: Sequence[ox.NamedNode]) -> list[str
         )
     finally:
         store.remove_graph(_GROUPS)
-    errors = set()
+    errors: set[str] = set()
     for member, group in rows:
         if isinstance(member, ox.BlankNode):
             continue
