@@ -3,7 +3,9 @@ same work done plainly with rdflib, owlrl and pyshacl.
 
 Each run is the command a user runs, ``python -m calcinosis_kg build``, into a temporary folder;
 the table gives the median, the fastest and the slowest run of each step (as the command reports
-it on stderr), of their sum, and of the process from start to exit (imports included). The last
+it on stderr), of their sum, and of the process from start to exit (imports included); then the
+process of a rebuild into the same folder, which keeps the documentation made from the same
+ontology and code (a curator's next build). The last
 row times a fixed pure-Python loop before each run: on a shared machine whose speed varies, it
 tells a slow run from a slow build. Between the builds, interleaved, a process does the same
 with the plain libraries over the same files: parse them with rdflib, reason with owlrl, validate
@@ -119,7 +121,9 @@ def main() -> int:
         for tree in trees:
             loop = reference_loop()
             with tempfile.TemporaryDirectory() as folder:
-                for name, seconds in {**one_build(folder, tree), "reference loop": loop}.items():
+                first = one_build(folder, tree)
+                again = one_build(folder, tree)["process"]  # a rebuild keeps the documentation
+                for name, seconds in {**first, "rebuild": again, "reference loop": loop}.items():
                     rows[tree].setdefault(name, []).append(seconds)
         with tempfile.TemporaryDirectory() as folder:
             plain.append(one_plain_build(folder, kb))
@@ -134,8 +138,9 @@ def main() -> int:
     print(f"{'plain process':<14} {statistics.median(plain):>9.2f} {min(plain):>7.2f} {max(plain):>7.2f}")
     print("  (rdflib parse, owlrl, pyshacl, rdflib write; same files, runs interleaved with the builds)")
     for tree, table in rows.items():
-        speedup = statistics.median(plain) / statistics.median(table["process"])
-        print(f"build process {speedup:.1f}x faster than plain{f' ({tree})' if tree else ''}")
+        for row in ("process", "rebuild"):
+            speedup = statistics.median(plain) / statistics.median(table[row])
+            print(f"build {row} {speedup:.1f}x faster than plain{f' ({tree})' if tree else ''}")
     return 0
 
 
