@@ -16,7 +16,7 @@ import logging
 import os
 from pathlib import Path
 
-from .resources import input_digest
+from .resources import cache_home, input_digest
 
 __all__ = ["DATASET_FILE", "ensure_release", "release_dir"]
 
@@ -27,8 +27,7 @@ log = logging.getLogger("calcinosis_kg")
 
 def release_dir() -> Path:
     """The folder holding the artifacts of the current inputs (it may not exist yet)."""
-    home = os.environ.get("CALCINOSIS_KG_HOME") or Path.home() / ".cache" / "calcinosis-kg"
-    return Path(home) / input_digest()
+    return cache_home() / input_digest()
 
 
 def ensure_release() -> Path:

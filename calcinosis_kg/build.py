@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .convert import to_graph
-from .docs import DocsJob, complete, docs_key, previous_docs
+from .docs import DocsJob, complete, docs_key, keep_docs, kept_docs, previous_docs
 from .docs import start as start_docs
 from .loading import load_store, parse_quads
 from .namespaces import GRAPHS
@@ -102,8 +102,9 @@ def build(
 
     With ``docs``, the documentation (:mod:`calcinosis_kg.docs`) is made beside the other steps
     and written under ``docs/``; ``note(text)`` is told of a part that was skipped (no Graphviz,
-    no pyLODE or pdoc). Complete documentation of the earlier build in ``out_dir``, made from
-    the same ontology and code, is kept instead of made again.
+    no pyLODE or pdoc). Complete documentation made from the same ontology and code, by the
+    earlier build in ``out_dir`` or by any build on this machine (kept under
+    :func:`calcinosis_kg.resources.cache_home`), is used instead of made again.
 
     ``out_dir`` is replaced whole, never left with a mix of old and new files. A graph that
     is not consistent, has violations or fails a quality check leaves ``out_dir`` as it was:
@@ -112,7 +113,7 @@ def build(
     """
     result = BuildResult(out_dir=Path(out_dir))
     key = docs_key(ontology_file()) if docs else None
-    previous = previous_docs(result.out_dir, key, BUILD_MARKER) if key else None
+    previous = (previous_docs(result.out_dir, key, BUILD_MARKER) or kept_docs(key)) if key else None
     documentation = start_docs(ontology_file(), note or _quiet) if docs and previous is None else None
     try:
         _build(result, data, reasoner, progress, documentation, previous, key)
@@ -160,6 +161,8 @@ def _build(
     if documentation is not None and result.ok:
         clock.start("docs")
         docs_files = documentation.files()
+        if key:
+            keep_docs(key, docs_files)
     clock.start("write")
     outputs = {
         "validation-report.ttl": to_bytes(report_graph, "turtle", canonical=True),

@@ -5,7 +5,7 @@
 - ``docs/api/``: the reference of the Python package, from its docstrings (pdoc);
 - ``docs/index.html``: a page that links them.
 
-pyLODE and pdoc run in a process of their own with a fixed hash seed, so the pages come out the
+pyLODE and pdoc run each in a process of its own with a fixed hash seed, so the pages come out the
 same at every build (but for the order of the members of an OWL intersection in the ontology
 page, which pyLODE keeps in a set of page elements) and neither tool's settings leak into the
 caller. A missing tool (the
@@ -37,7 +37,20 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 
-__all__ = ["DOCS_DIR", "DocsJob", "complete", "docs_key", "model_dot", "model_svg", "previous_docs", "start"]
+from .resources import cache_home
+
+__all__ = [
+    "DOCS_DIR",
+    "DocsJob",
+    "complete",
+    "docs_key",
+    "keep_docs",
+    "kept_docs",
+    "model_dot",
+    "model_svg",
+    "previous_docs",
+    "start",
+]
 
 #: the folder of the release that holds the documentation
 DOCS_DIR = "docs"
@@ -90,23 +103,26 @@ def model_svg(dot_text: str, timeout: float = 60.0) -> bytes | None:
 
 
 class DocsJob:
-    """The documentation being made beside the build: pyLODE and pdoc in a child process, the
-    picture drawn on :meth:`files`. Use :func:`start`."""
+    """The documentation being made beside the build: pyLODE and pdoc each in a child process,
+    the picture drawn on :meth:`files`. Use :func:`start`."""
 
     def __init__(self, ontology: Path, note: Callable[[str], object]):
         self.note, self.ontology_file = note, ontology
         self.folder = Path(tempfile.mkdtemp(prefix="calcinosis-kg-docs."))
         missing = [name for name in ("pylode", "pdoc") if not _importable(name)]
         self.skipped = [f"{name} is not installed" for name in missing]
-        self.process = None
-        if not missing:
+        self.processes: list[subprocess.Popen] = []
+        if not missing:  # one process per tool, side by side
             env = {**os.environ, "PYTHONHASHSEED": "0"}
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "calcinosis_kg.docs", str(ontology), str(self.folder)],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
+            self.processes = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "calcinosis_kg.docs", str(ontology), str(self.folder), tool],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
+                for tool in ("pylode", "pdoc")
+            ]
 
     def files(self, timeout: float = 300.0) -> dict[str, bytes]:
         """The documentation files, by path under the release folder; a part that cannot be made
@@ -119,10 +135,13 @@ class DocsJob:
                 self.note("the model picture (docs/model.svg) was skipped: Graphviz's dot is not installed")
             else:
                 out[f"{DOCS_DIR}/model.svg"] = svg
-            if self.process is not None:
-                _, errors = self.process.communicate(timeout=timeout)
-                if self.process.returncode != 0:
-                    raise RuntimeError(f"the documentation tools failed: {errors.decode(errors='replace')}")
+            if self.processes:
+                for process in self.processes:
+                    _, errors = process.communicate(timeout=timeout)
+                    if process.returncode != 0:
+                        raise RuntimeError(
+                            f"the documentation tools failed: {errors.decode(errors='replace')}"
+                        )
                 for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
                     out[f"{DOCS_DIR}/{path.relative_to(self.folder).as_posix()}"] = path.read_bytes()
             else:
@@ -138,9 +157,10 @@ class DocsJob:
 
     def close(self) -> None:
         """Stop the child process if it still runs and remove its folder."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -190,14 +210,52 @@ def previous_docs(out_dir: Path, key: str, marker: str) -> dict[str, bytes] | No
     }
 
 
-def _render(ontology: Path, folder: Path) -> None:
-    """Write ``ontology.html`` (pyLODE) and ``api/`` (pdoc) into ``folder`` (run in the child)."""
+def kept_docs(key: str) -> dict[str, bytes] | None:
+    """The complete documentation made from ``key`` by an earlier build on this machine (kept
+    under :func:`calcinosis_kg.resources.cache_home`), or None."""
+    folder = cache_home() / DOCS_DIR / key
+    found = {
+        f"{DOCS_DIR}/{path.relative_to(folder).as_posix()}": path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+    return found if complete(found) else None
+
+
+def keep_docs(key: str, files: dict[str, bytes]) -> None:
+    """Keep complete documentation made from ``key`` for the next build (written whole, then
+    renamed into place; a failure to keep it costs only the next build's time)."""
+    target = cache_home() / DOCS_DIR / key
+    if not complete(files) or target.exists():
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=target.parent))
+    except OSError:
+        return  # nowhere to keep it: the next build makes it again
+    try:
+        for name, data in files.items():
+            path = staging / Path(name).relative_to(DOCS_DIR)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        staging.rename(target)
+    except OSError:  # another build kept it first, or the disk is full
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _render(ontology: Path, folder: Path, tool: str) -> None:
+    """Write ``ontology.html`` (``tool`` pylode) or ``api/`` (pdoc) into ``folder`` (run in a child)."""
     import logging
 
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    import pdoc
-    import pdoc.render
+    if tool == "pdoc":
+        import pdoc
+        import pdoc.render
+
+        pdoc.render.configure(docformat="restructuredtext", show_source=False, footer_text="calcinosis-kg")
+        pdoc.pdoc(*API_MODULES, output_directory=folder / "api")
+        return
     from pylode import OntPub
 
     root.handlers[:], root.level = handlers, level  # pyLODE configures the root logger on import
@@ -206,8 +264,6 @@ def _render(ontology: Path, folder: Path) -> None:
 
     graph = canonical(Graph().parse(ontology, format="turtle"))
     (folder / "ontology.html").write_text(OntPub(graph, sort_subjects=True).make_html(), encoding="utf-8")
-    pdoc.render.configure(docformat="restructuredtext", show_source=False, footer_text="calcinosis-kg")
-    pdoc.pdoc(*API_MODULES, output_directory=folder / "api")
 
 
 def _drawn_properties(ontology: Graph) -> list[URIRef]:
@@ -277,4 +333,4 @@ _INDEX = """<!doctype html>
 """
 
 if __name__ == "__main__":
-    _render(Path(sys.argv[1]), Path(sys.argv[2]))
+    _render(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])

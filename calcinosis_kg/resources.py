@@ -33,6 +33,12 @@ SEEDS_ENV = "CALCINOSIS_KG_SEEDS"
 _FOLDERS = ("ontology", "kb", "queries")
 
 
+def cache_home() -> Path:
+    """Where built releases and documentation are kept: ``$CALCINOSIS_KG_HOME``, default
+    ``~/.cache/calcinosis-kg``."""
+    return Path(os.environ.get("CALCINOSIS_KG_HOME") or Path.home() / ".cache" / "calcinosis-kg")
+
+
 def resource_dir(name: str) -> Path:
     """Return the folder ``name`` (one of ontology, kb, queries), packaged or in the checkout."""
     if name not in _FOLDERS:

@@ -88,6 +88,7 @@ def test_void_of_the_build_is_the_one_export_describes(release, tmp_path):
 
 def test_a_build_without_graphviz_skips_the_picture_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("CALCINOSIS_KG_HOME", str(tmp_path / "home"))  # none kept from other builds
     notes: list[str] = []
     result = build(tmp_path / "dist", note=notes.append)
     assert result.ok
@@ -113,16 +114,23 @@ def test_the_ontology_file_is_what_is_documented():
     assert URIRef(CKG.rstrip("/")) in set(Graph().parse(ontology_file()).subjects(RDF.type, OWL.Ontology))
 
 
-def test_a_rebuild_keeps_the_documentation_made_from_the_same_ontology_and_code(tmp_path):
+def test_a_rebuild_keeps_the_documentation_made_from_the_same_ontology_and_code(tmp_path, monkeypatch):
     require("dot", "graphviz")
+    monkeypatch.setenv("CALCINOSIS_KG_HOME", str(tmp_path / "home"))
     out = tmp_path / "dist"
     first = build(out)
     assert "docs" in first.timings
-    made = {p: p.read_bytes() for p in (out / "docs").rglob("*") if p.is_file()}
+    made = {p.relative_to(out): p.read_bytes() for p in (out / "docs").rglob("*") if p.is_file()}
     again = build(out)
     assert again.ok and "docs" not in again.timings  # kept, not made again
-    assert {p: p.read_bytes() for p in (out / "docs").rglob("*") if p.is_file()} == made
+    assert {p.relative_to(out): p.read_bytes() for p in (out / "docs").rglob("*") if p.is_file()} == made
+    elsewhere = tmp_path / "elsewhere"  # a new folder: the copy kept on this machine
+    assert "docs" not in build(elsewhere).timings
+    assert {
+        p.relative_to(elsewhere): p.read_bytes() for p in (elsewhere / "docs").rglob("*") if p.is_file()
+    } == made
     info = json.loads((out / "build-info.json").read_text(encoding="utf-8"))
-    info["docs"] = "0" * 64  # made from something else: made anew
+    info["docs"] = "0" * 64  # made from something else, and no copy kept: made anew
     (out / "build-info.json").write_text(json.dumps(info), encoding="utf-8")
+    shutil.rmtree(tmp_path / "home" / "docs")
     assert "docs" in build(out).timings
