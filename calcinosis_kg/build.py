@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from .convert import to_graph
 from .docs import DocsJob, complete, docs_key, keep_docs, kept_docs, previous_docs
@@ -145,7 +144,7 @@ def _build(
     clock.start("validate")  # the graph files are made while Oxigraph validates, on another core
     with ThreadPoolExecutor(2) as pool:
         checked = pool.submit(validate, store, shapes, engine="oxigraph")
-        mappings = pool.submit(_sssom, store, shapes)
+        mappings = pool.submit(_sssom, store)
         lines = _graph_lines(store, shapes_quads)
         asserted = merge_lines(*(lines[name] for name in PARTS if name in lines))
         merged = merge_lines(asserted, lines["inferred"])
@@ -243,12 +242,12 @@ def _graph_files(
     }
 
 
-def _sssom(store: ox.Store, shapes: Graph) -> bytes:
+def _sssom(store: ox.Store) -> bytes:
     """The SSSOM file of the asserted mappings, read from the graphs of the parts in ``store``."""
     from .sssom import declared_prefixes, store_mappings, to_sssom
 
     prefixes = declared_prefixes()
-    parts = [str(GRAPHS[name]) for name in ("ontology", "kb", "data")]
+    parts = [str(GRAPHS[name]) for name in PARTS]
     return to_sssom(store_mappings(store, parts, prefixes), prefixes)
 
 

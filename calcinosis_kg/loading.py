@@ -293,22 +293,24 @@ def _load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     """Load one RDF file into ``graph``: by Oxigraph straight from the file when it needs none of
     the checks and relabelling of :func:`parse_quads`, else through it."""
     fmt = FORMATS.get(path.suffix.lower())
-    content = _read(path) if fmt in _DIRECT else b""
-    if fmt in _DIRECT and _direct(content, fmt):
-        with contextlib.suppress(SyntaxError, OSError, ValueError):  # parse_quads words the error
-            store.load(content, format=getattr(ox.RdfFormat, fmt), to_graph=graph)
-            return
+    if fmt in _DIRECT and path.stat().st_size >= _DIRECT_BYTES:
+        content = _read(path)
+        if _direct(content, fmt):
+            with contextlib.suppress(SyntaxError, OSError, ValueError):  # parse_quads words the error
+                store.load(content, format=getattr(ox.RdfFormat, fmt), to_graph=graph)
+                return
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parse_quads(path))
 
 
 _DIRECT = ("N_TRIPLES", "TURTLE")
+_DIRECT_BYTES = 2**20  # smaller files gain nothing from it
 
 
 def _direct(content: bytes, fmt: str) -> bool:
     """True when ``content`` (N-Triples or Turtle) can hold no blank node (whose labels
     :func:`parse_quads` makes stable), no triple term, no literal over :data:`MAX_LITERAL_CHARS`
-    (each literal within a line shorter than that) and is large enough to be worth it."""
-    if len(content) < 2**20 or b"_:" in content or b"<<" in content:
+    (each literal within a line shorter than that)."""
+    if b"_:" in content or b"<<" in content:
         return False
     if fmt == "TURTLE" and any(mark in content for mark in (b"[", b"(", b'"""', b"'''")):
         return False

@@ -27,7 +27,7 @@ refused, never half-reasoned: reason with ``reasonable`` or ``owlrl`` then.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import cast
 
 import pyoxigraph as ox
@@ -38,9 +38,7 @@ __all__ = [
     "SUPPORTED",
     "TYPE",
     "infer",
-    "is_schema",
     "list_items",
-    "schema_triples",
     "stored_schema",
 ]
 
@@ -66,7 +64,7 @@ _EQ_CLASS, _EQ_PROPERTY, _INVERSE, _INTERSECTION, _ON_PROPERTY, _SOME, _TRANSITI
         "TransitiveProperty",
     )
 )
-#: The predicates whose triples make the schema (with the types of schema terms, see :func:`is_schema`).
+#: The predicates whose triples make the schema (with the types of schema terms, see :func:`stored_schema`).
 SCHEMA_PREDICATES = frozenset(
     {
         _SUB_CLASS,
@@ -90,27 +88,21 @@ SUPPORTED = frozenset(OWL + name for name in _SUPPORTED_NAMES.split())
 #: Where the IRIs of anonymous classes, and the rule tables, live while the rules run.
 ANONYMOUS = "urn:x-calcinosis-kg:anonymous:"
 _TABLES = ox.NamedNode(ANONYMOUS + "rules")
+_SCHEMA_TYPE_TEST = " || ".join(f'STRSTARTS(STR(?o), "{ns}")' for ns in _SCHEMA_TYPES)
 _SCHEMA_QUERY = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
   ?s ?p ?o
   FILTER(?p IN ({", ".join(str(p) for p in sorted(SCHEMA_PREDICATES, key=str))})
          || STRSTARTS(STR(?p), "{OWL}")
-         || (?p = {TYPE} && isIRI(?o) && (STRSTARTS(STR(?o), "{OWL}") || STRSTARTS(STR(?o), "{RDFS}")
-                                        || STR(?o) = "{RDF}Property")))
+         || (?p = {TYPE} && isIRI(?o) && ({_SCHEMA_TYPE_TEST})))
 }}"""
 
 
-def is_schema(triple: tuple) -> bool:
-    """True for a triple of the schema: an RDFS or OWL axiom, a list cell, or the type of a term
-    that is a class or property (e.g. ``owl:TransitiveProperty``)."""
-    _, p, o = triple
-    if p == TYPE:
-        return isinstance(o, ox.NamedNode) and o.value.startswith(_SCHEMA_TYPES)
-    return p in SCHEMA_PREDICATES or p.value.startswith(OWL)
-
-
-def schema_triples(triples: Iterable[tuple]) -> list[tuple]:
-    """The schema triples of ``triples``; an OWL construct the rules do not run is an error."""
-    schema = [t for t in triples if is_schema(t)]
+def stored_schema(store: ox.Store, graphs: Sequence[ox.NamedNode]) -> list[tuple]:
+    """The schema triples of the union of ``graphs`` of ``store``, found by Oxigraph: the RDFS and
+    OWL axioms, list cells, and the types of terms that are classes or properties (e.g.
+    ``owl:TransitiveProperty``). An OWL construct the rules do not run is an error."""
+    solutions = cast(ox.QuerySolutions, store.query(_SCHEMA_QUERY, default_graph=list(graphs)))
+    schema = [tuple(row) for row in solutions]
     for _, p, o in schema:
         term = o if p == TYPE else p
         if isinstance(term, ox.NamedNode) and term.value.startswith(OWL) and term.value not in SUPPORTED:
@@ -119,13 +111,6 @@ def schema_triples(triples: Iterable[tuple]) -> list[tuple]:
                 "reason with reasoner='reasonable' or 'owlrl'"
             )
     return schema
-
-
-def stored_schema(store: ox.Store, graphs: Sequence[ox.NamedNode]) -> list[tuple]:
-    """The schema triples (see :func:`is_schema`) of the union of ``graphs`` of ``store``, found
-    by Oxigraph; an OWL construct the rules do not run is an error."""
-    solutions = cast(ox.QuerySolutions, store.query(_SCHEMA_QUERY, default_graph=list(graphs)))
-    return schema_triples(tuple(row) for row in solutions)
 
 
 def infer(
@@ -198,6 +183,8 @@ class _Axioms:
             self.intersections[intersection] = members
         #: (restriction, property, filler) of each existential restriction
         self.restrictions = [(r, on_property[r], filler) for r, filler in some.items() if r in on_property]
+        #: each class and the classes above it
+        self.above = {cls: _above(self.supers, cls) for cls in _classes(self)}
 
 
 def list_items(head, first: dict, rest: dict) -> list:
@@ -228,22 +215,21 @@ def _above(supers: dict, start) -> set:
 def _tables(axioms: _Axioms) -> list[tuple]:
     """The axioms as the triples of the rule tables: what each property implies, each class's
     classes above, each domain and range with the classes above it, each restriction."""
-    t = _RULES_NS
-    above = {cls: _above(axioms.supers, cls) for cls in _classes(axioms)}
+    t, above = _t, axioms.above
     rows: list[tuple] = []
     for p in axioms.implies:
         rows += [
-            (_iri(p), t["inverts" if inverted else "implies"], _iri(q)) for q, inverted in _implied(axioms, p)
+            (_iri(p), t("inverts" if inverted else "implies"), _iri(q)) for q, inverted in _implied(axioms, p)
         ]
-    rows += [(_iri(p), t["transitive"], _iri(p)) for p in axioms.transitive]
+    rows += [(_iri(p), t("transitive"), _iri(p)) for p in axioms.transitive]
     for name, table in (("domain", axioms.domain), ("range", axioms.range)):
         for p, classes in table.items():
-            rows += [(_iri(p), t[name], _iri(c)) for cls in classes for c in {cls, *above[cls]}]
-    rows += [(_iri(cls), t["above"], _iri(upper)) for cls, uppers in above.items() for upper in uppers]
+            rows += [(_iri(p), t(name), _iri(c)) for cls in classes for c in {cls, *above[cls]}]
+    rows += [(_iri(cls), t("above"), _iri(upper)) for cls, uppers in above.items() for upper in uppers]
     for restriction, p, filler in axioms.restrictions:
         node = _iri(restriction)
-        rows += [(node, t["onProperty"], _iri(p)), (node, t["filler"], _iri(filler))]
-        rows += [(node, t["gives"], _iri(c)) for c in {restriction, *above[restriction]}]
+        rows += [(node, t("onProperty"), _iri(p)), (node, t("filler"), _iri(filler))]
+        rows += [(node, t("gives"), _iri(c)) for c in {restriction, *above[restriction]}]
     return rows
 
 
@@ -270,31 +256,18 @@ def _classes(axioms: _Axioms) -> set:
 def _intersection_rule(intersection, axioms: _Axioms) -> tuple[str, str]:
     """cls-int1: a member of every class of ``intersection`` is a member of it (and above)."""
     members = " . ".join(f"?x a {_iri(m)}" for m in axioms.intersections[intersection])
-    gives = " ".join(
-        str(_iri(c)) for c in sorted({intersection, *_above(axioms.supers, intersection)}, key=str)
-    )
+    gives = " ".join(str(_iri(c)) for c in sorted({intersection, *axioms.above[intersection]}, key=str))
     return "?x a ?c", f"VALUES ?c {{ {gives} }} {members}"
 
 
-_RULES_NS = {
-    name: ox.NamedNode(f"{ANONYMOUS}rules#{name}")
-    for name in (
-        "implies",
-        "inverts",
-        "transitive",
-        "domain",
-        "range",
-        "above",
-        "onProperty",
-        "filler",
-        "gives",
-    )
-}
+_RULES = ANONYMOUS + "rules#"  # the rule tables' vocabulary, prefix ``t:`` in the rules
+
+
+def _t(name: str) -> ox.NamedNode:
+    return ox.NamedNode(_RULES + name)
 
 
 def _table(pattern: str) -> str:
-    for name, term in _RULES_NS.items():
-        pattern = pattern.replace(f"t:{name}", str(term))
     return f"GRAPH {_TABLES} {{ {pattern} }}"
 
 
@@ -329,13 +302,13 @@ class _Run:
     def __init__(self, store: ox.Store, graphs: list[ox.NamedNode], into: ox.NamedNode):
         self.store, self.into = store, into
         self.dataset = " ".join(f"USING {g}" for g in graphs) + f" USING NAMED {_TABLES}"
+        self.prefix = f"PREFIX t: <{_RULES}>\n"
 
     def once(self, rules: list[tuple[str, str]]) -> None:
         """Run each of ``rules`` once, in turn."""
         for template, pattern in rules:
-            self.store.update(
-                f"INSERT {{ GRAPH {self.into} {{ {template} }} }} {self.dataset} WHERE {{ {pattern} }}"
-            )
+            insert = f"INSERT {{ GRAPH {self.into} {{ {template} }} }}"
+            self.store.update(f"{self.prefix}{insert} {self.dataset} WHERE {{ {pattern} }}")
 
     def until_stable(self, rules: list[tuple[str, str]]) -> None:
         """Run ``rules`` in turn until a round adds nothing."""
